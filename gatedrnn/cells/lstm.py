@@ -33,7 +33,7 @@ class LSTMCell(RecurrentCell):
     :math:`W`       weight_ih    (4H, I), or (3H, I) when coupled
     :math:`R`       weight_hh    (4H, H), or (3H, H) when coupled
     :math:`b`       bias_ih, bias_hh  (4H,) or (3H,) each
-    peepholes       weight_ci, weight_cf, weight_co  (H,) each
+    peepholes       weight_ci, weight_cf, weight_co  (H,) each (no weight_cf when coupled)
     ==============  ===========  =====================================
 
     Args:
@@ -74,7 +74,8 @@ class LSTMCell(RecurrentCell):
         self.bias_hh = nn.Parameter(torch.empty(G * H))
         if peephole:
             self.weight_ci = nn.Parameter(torch.empty(H))
-            self.weight_cf = nn.Parameter(torch.empty(H))
+            if not coupled:
+                self.weight_cf = nn.Parameter(torch.empty(H))
             self.weight_co = nn.Parameter(torch.empty(H))
         self.reset_parameters()
 
