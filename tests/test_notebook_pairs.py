@@ -1,0 +1,43 @@
+"""Every notebook is a py:percent script paired with an .ipynb, and the two say the same."""
+
+from pathlib import Path
+
+import jupytext
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+FOLDERS = ["lectures", "solutions", "exercises"]
+
+
+def notebooks():
+    return sorted(p for folder in FOLDERS for p in (ROOT / folder).glob("*.ipynb"))
+
+
+def scripts():
+    return sorted(p for folder in FOLDERS for p in (ROOT / folder).glob("[0-9e]*.py"))
+
+
+def cells(notebook):
+    return [(cell.cell_type, cell.source.strip()) for cell in notebook.cells]
+
+
+@pytest.mark.parametrize("script", scripts(), ids=lambda p: str(p.relative_to(ROOT)))
+def test_every_script_has_its_notebook(script):
+    assert script.with_suffix(".ipynb").exists(), f"run: jupytext --sync {script.relative_to(ROOT)}"
+
+
+@pytest.mark.parametrize("path", notebooks(), ids=lambda p: str(p.relative_to(ROOT)))
+def test_pair_is_in_sync(path):
+    script = path.with_suffix(".py")
+    assert script.exists(), f"{path.name} has no paired script: run jupytext --sync {path}"
+    from_ipynb = jupytext.read(path)
+    from_script = jupytext.read(script)
+    assert cells(from_script) == cells(from_ipynb), (
+        f"{path.relative_to(ROOT)} and its .py differ: edit the .py, then run "
+        f"jupytext --sync {script.relative_to(ROOT)}"
+    )
+
+
+def test_pairing_is_configured():
+    config = (ROOT / "jupytext.toml").read_text()
+    assert 'formats = "ipynb,py:percent"' in config
