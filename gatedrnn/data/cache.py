@@ -69,9 +69,10 @@ def fetch_url(url: str, destination: str | Path, *, timeout: float = DEFAULT_TIM
             announced = response.headers.get("Content-Length")
             with open(destination, "wb") as out:
                 shutil.copyfileobj(response, out, _CHUNK)
+    except urllib.error.HTTPError as error:
+        raise DownloadError(f"{url}: HTTP {error.code} {error.reason}") from error
     except (urllib.error.URLError, OSError, ValueError) as error:
-        reason = getattr(error, "reason", error)
-        raise DownloadError(f"{url}: {reason}") from error
+        raise DownloadError(f"{url}: {getattr(error, 'reason', error)}") from error
     received = os.path.getsize(destination)
     if announced is not None and received != int(announced):
         raise DownloadError(f"{url}: transfer stopped after {received} of {announced} bytes")
