@@ -229,3 +229,37 @@ def test_euler_rate_network_converges_with_first_order():
     slopes = np.diff(np.log(errors)) / np.diff(np.log(dts))
     assert errors[-1] < 1e-2
     np.testing.assert_allclose(slopes, 1.0, atol=0.1)  # error ∝ Δt
+
+
+@pytest.mark.parametrize("coupled", [False, True])
+def test_peephole_lstm_equals_greff_equations(coupled):
+    """Peepholes as in Greff et al. 2015: i and f see c_{t-1}, o sees c_t; CIFG sets f = 1 - i."""
+    torch.manual_seed(8)
+    I, H, B, T = 2, 3, 2, 6
+    cell = gatedrnn.LSTMCell(I, H, peephole=True, coupled=coupled).to(F64)
+    p = {name: value.detach().numpy() for name, value in cell.named_parameters()}
+    G = 3 if coupled else 4
+    W = np.split(p["weight_ih"], G)
+    R = np.split(p["weight_hh"], G)
+    b = np.split(p["bias_ih"] + p["bias_hh"], G)
+    blocks = dict(zip("izo" if coupled else "ifzo", range(G)))
+
+    def pre(gate, x, h):
+        k = blocks[gate]
+        return x @ W[k].T + h @ R[k].T + b[k]
+
+    def sigma(u):
+        return 1 / (1 + np.exp(-u))
+
+    x = torch.randn(T, B, I, dtype=F64)
+    h, c = np.zeros((B, H)), np.zeros((B, H))
+    expected = []
+    for x_t in x.numpy():
+        i = sigma(pre("i", x_t, h) + p["weight_ci"] * c)
+        f = 1 - i if coupled else sigma(pre("f", x_t, h) + p["weight_cf"] * c)
+        c = f * c + i * np.tanh(pre("z", x_t, h))
+        o = sigma(pre("o", x_t, h) + p["weight_co"] * c)
+        h = o * np.tanh(c)
+        expected.append(h)
+    outputs, _ = run(cell, x)
+    np.testing.assert_allclose(outputs.detach().numpy(), np.stack(expected), rtol=1e-12, atol=1e-13)
