@@ -1,0 +1,147 @@
+"""What every explorer shares: a box of controls over a figure, drawn again when a control moves.
+
+An explorer is three layers (STYLE.md point 8): a pure compute function that returns arrays, a
+plot function that draws them into a matplotlib Figure, and this thin widget wrapper, which
+wires the controls to ``compute -> plot`` with :func:`ipywidgets.interactive_output`.
+
+The wrapper draws on a fresh :class:`matplotlib.figure.Figure` (no pyplot state is touched) and
+shows it as a PNG inside the output widget. Its own display also carries that PNG and a short
+text: where no widget front end runs (nbval, a static HTML or PDF render, GitHub) the figure at
+the current values still shows.
+"""
+
+from __future__ import annotations
+
+import base64
+import io
+from collections.abc import Callable, Mapping
+from typing import Any
+
+import ipywidgets as widgets
+from IPython.display import Image, display
+from matplotlib.figure import Figure
+
+from .. import colab
+
+#: Every slider redraws when released, not while dragged: each redraw renders a figure.
+CONTINUOUS_UPDATE = False
+
+
+def new_figure(figsize: tuple[float, float]) -> Figure:
+    """A Figure outside pyplot's global list (nothing to close, nothing shown twice)."""
+    return Figure(figsize=figsize, layout="constrained")
+
+
+def figure_png(fig: Figure, dpi: int = 90) -> bytes:
+    """The figure rendered to PNG bytes."""
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format="png", dpi=dpi)
+    return buffer.getvalue()
+
+
+def float_slider(description: str, value: float, lo: float, hi: float, step: float, **kw):
+    """A FloatSlider that redraws on release."""
+    return widgets.FloatSlider(
+        value=value,
+        min=lo,
+        max=hi,
+        step=step,
+        description=description,
+        continuous_update=CONTINUOUS_UPDATE,
+        style={"description_width": "initial"},
+        **kw,
+    )
+
+
+def int_slider(description: str, value: int, lo: int, hi: int, step: int = 1, **kw):
+    """An IntSlider that redraws on release."""
+    return widgets.IntSlider(
+        value=value,
+        min=lo,
+        max=hi,
+        step=step,
+        description=description,
+        continuous_update=CONTINUOUS_UPDATE,
+        style={"description_width": "initial"},
+        **kw,
+    )
+
+
+def log_slider(description: str, value: float, lo_exp: float, hi_exp: float, **kw):
+    """A FloatLogSlider from 10**lo_exp to 10**hi_exp that redraws on release."""
+    return widgets.FloatLogSlider(
+        value=value,
+        base=10,
+        min=lo_exp,
+        max=hi_exp,
+        step=0.1,
+        description=description,
+        continuous_update=CONTINUOUS_UPDATE,
+        style={"description_width": "initial"},
+        **kw,
+    )
+
+
+class Explorer(widgets.VBox):
+    """Controls above a figure; moving a control recomputes and redraws.
+
+    Args:
+        controls: ``{argument name: widget}``; each widget's ``.value`` is passed to ``draw``.
+        draw: ``draw(fig, **values) -> result``: compute at these values, plot into the empty
+            Figure ``fig``, return the computed result (kept as :attr:`result`).
+        title: one line shown above the controls and in the plain-text display.
+        figsize: figure size in inches.
+        columns: number of columns the controls are laid out in.
+
+    Attributes:
+        controls: the control widgets by argument name (set ``.value`` to move one).
+        figure: the Figure last drawn; result: what ``draw`` last returned; png: its PNG bytes.
+        output: the :class:`ipywidgets.Output` that shows the figure.
+    """
+
+    def __init__(
+        self,
+        controls: Mapping[str, widgets.ValueWidget],
+        draw: Callable[..., Any],
+        *,
+        title: str,
+        figsize: tuple[float, float] = (10.0, 5.0),
+        columns: int = 2,
+    ):
+        colab.enable_widgets()  # on Colab the widgets need its custom manager; no-op elsewhere
+        self.controls = dict(controls)
+        self.title = title
+        self._draw = draw
+        self._figsize = figsize
+        self.figure: Figure | None = None
+        self.result: Any = None
+        self.png: bytes = b""
+        self.output = widgets.interactive_output(self._redraw, self.controls)
+        grid = widgets.GridBox(
+            list(self.controls.values()),
+            layout=widgets.Layout(
+                grid_template_columns=f"repeat({columns}, max-content)", grid_gap="2px 24px"
+            ),
+        )
+        header = widgets.HTML(f"<b>{title}</b>")
+        super().__init__([header, grid, self.output])
+
+    def _redraw(self, **values) -> None:
+        fig = new_figure(self._figsize)
+        self.result = self._draw(fig, **values)
+        self.figure = fig
+        self.png = figure_png(fig)
+        display(Image(data=self.png, format="png"))
+
+    @property
+    def values(self) -> dict[str, Any]:
+        """The current value of every control."""
+        return {name: w.value for name, w in self.controls.items()}
+
+    def _repr_mimebundle_(self, **kwargs):
+        bundle = super()._repr_mimebundle_(**kwargs)
+        names = ", ".join(self.controls)
+        bundle["text/plain"] = f"{self.title} (controls: {names})"
+        if self.png:
+            bundle["image/png"] = base64.b64encode(self.png).decode("ascii")
+        return bundle
