@@ -1,0 +1,275 @@
+r"""Closed-form Jacobians of one step of each cell, ``∂h_t/∂h_{t-1}``.
+
+Every cell is a map of the state, :math:`h_t = F(h_{t-1}, x_t)` (notes eq. 19–20 for the GRU).
+Its Jacobian :math:`J_t = \partial F/\partial h_{t-1}` (B, H, H), row i column j
+:math:`\partial h_{t,i}/\partial h_{t-1,j}`, decides whether gradients and perturbations grow
+or shrink: BPTT multiplies :math:`\partial L/\partial h_{t-1} = J_t^\top \partial L/\partial h_t`.
+
+Notation below: :math:`\mathrm{diag}(v) R` scales row i of R by :math:`v_i`; it is
+``v[:, :, None] * R`` for a batch of vectors ``v`` (B, H).
+
+LSTM and subLSTM carry two state vectors, :math:`h` and :math:`c`. ``state_jacobian`` returns
+by default :math:`\partial h_t/\partial h_{t-1}` **with** :math:`c_{t-1}` **held fixed** (B, H, H),
+the effect of the recurrent weights alone; ``full=True`` returns the Jacobian of the whole
+state (B, 2H, 2H) in blocks
+
+.. math::
+    \begin{pmatrix} \partial h_t/\partial h_{t-1} & \partial h_t/\partial c_{t-1} \\
+                    \partial c_t/\partial h_{t-1} & \partial c_t/\partial c_{t-1} \end{pmatrix}
+
+which is what gradients actually flow through (``gradient_flow`` and ``fixed_point`` use it).
+For the voltage-form rate network the state is :math:`v` and the Jacobian is
+:math:`\partial v_t/\partial v_{t-1}`.
+"""
+
+from __future__ import annotations
+
+import torch
+from torch import Tensor, nn
+
+from .. import cells
+
+
+def _rows(v: Tensor, M: Tensor) -> Tensor:
+    """diag(v) M for a batch: v (B, H), M (H, H) or (B, H, H) -> (B, H, H)."""
+    return v.unsqueeze(-1) * M
+
+
+def _diag(v: Tensor) -> Tensor:
+    """diag(v) for a batch: v (B, H) -> (B, H, H)."""
+    return torch.diag_embed(v)
+
+
+def derivative(phi, u: Tensor) -> Tensor:
+    """φ'(u) elementwise: closed form for the named nonlinearities, autograd for a custom φ."""
+    name = getattr(phi, "name", None)
+    if name == "tanh":
+        return 1 - torch.tanh(u) ** 2
+    if name == "sigmoid":
+        s = torch.sigmoid(u)
+        return s * (1 - s)
+    if name == "relu":
+        return (u > 0).to(u.dtype)
+    if name == "identity":
+        return torch.ones_like(u)
+    if name is not None and name.startswith("ssn"):
+        return phi.k * phi.n * torch.clamp(u, min=0) ** (phi.n - 1) * (u > 0)
+    with torch.enable_grad():  # a custom elementwise φ: its derivative, entry by entry
+        u = u.detach().requires_grad_(True)
+        (du,) = torch.autograd.grad(phi(u).sum(), u)
+    return du
+
+
+def _vanilla(cell: cells.VanillaRNNCell, x: Tensor, state) -> Tensor:
+    (h_prev,) = state
+    h, _ = cell(x, state)
+    R = cell.weight_hh
+    return _rows(1 - h**2, R)  # J = diag(1 - h_t²) R
+
+
+def _rate(cell: cells.RateCell, x: Tensor, state) -> Tensor:
+    (s_prev,) = state
+    z, R, W, b, phi = cell.z, cell.recurrent_weight, cell.weight_ih, cell.bias, cell.phi
+    one_minus_z = _diag((1 - z).expand_as(s_prev))
+    if cell.form == "rate":
+        u = s_prev @ R.T + x @ W.T + b
+        return one_minus_z + _rows(z * derivative(phi, u), R)  # diag(1-z) + diag(z φ'(u)) R
+    # voltage: diag(1 - z) + diag(z) R diag(φ'(v_{t-1}))
+    return one_minus_z + _rows(z.expand_as(s_prev), R * derivative(phi, s_prev).unsqueeze(-2))
+
+
+def _lstm_blocks(cell: cells.LSTMCell, x: Tensor, state):
+    h_prev, c_prev = state
+    p = dict(cell.named_parameters())
+    gates = x @ cell.weight_ih.T + cell.bias_ih + h_prev @ cell.weight_hh.T + cell.bias_hh
+    if cell.coupled:
+        a_i, a_z, a_o = gates.chunk(3, dim=1)
+        R_i, R_z, R_o = cell.weight_hh.chunk(3, dim=0)
+    else:
+        a_i, a_f, a_z, a_o = gates.chunk(4, dim=1)
+        R_i, R_f, R_z, R_o = cell.weight_hh.chunk(4, dim=0)
+    if cell.peephole:
+        a_i = a_i + p["weight_ci"] * c_prev
+        if not cell.coupled:
+            a_f = a_f + p["weight_cf"] * c_prev
+    i = torch.sigmoid(a_i)
+    f = 1 - i if cell.coupled else torch.sigmoid(a_f)
+    z = cell.phi1(a_z)
+    c = f * c_prev + i * z
+    if cell.peephole:
+        a_o = a_o + p["weight_co"] * c
+    o = torch.sigmoid(a_o)
+    # c_t = f ⊙ c_{t-1} + i ⊙ z: derivatives of c_t with respect to each gate's pre-activation
+    g_i = (z - c_prev if cell.coupled else z) * i * (1 - i)  # coupled: f = 1 - i
+    g_z = i * derivative(cell.phi1, a_z)
+    J_ch = _rows(g_i, R_i) + _rows(g_z, R_z)
+    J_cc = f.clone()  # diagonal of ∂c_t/∂c_{t-1}
+    if not cell.coupled:
+        g_f = c_prev * f * (1 - f)
+        J_ch = J_ch + _rows(g_f, R_f)
+    if cell.peephole:
+        J_cc = J_cc + g_i * p["weight_ci"]
+        if not cell.coupled:
+            J_cc = J_cc + g_f * p["weight_cf"]
+    # h_t = o ⊙ φ2(c_t), o = σ(a_o (+ w_co ⊙ c_t)): ∂h_t/∂c_t (diagonal) and ∂h_t/∂a_o
+    k_o = cell.phi2(c) * o * (1 - o)
+    k_c = o * derivative(cell.phi2, c)
+    if cell.peephole:
+        k_c = k_c + k_o * p["weight_co"]
+    J_hh = _rows(k_o, R_o) + _rows(k_c, J_ch)
+    J_hc = k_c * J_cc
+    return J_hh, _diag(J_hc), J_ch, _diag(J_cc), k_c
+
+
+def _sublstm_blocks(cell: cells.SubLSTMCell, x: Tensor, state):
+    h_prev, c_prev = state
+    gates = torch.sigmoid(
+        x @ cell.weight_ih.T + cell.bias_ih + h_prev @ cell.weight_hh.T + cell.bias_hh
+    )
+    if cell.fixed_forget:
+        i, z, o = gates.chunk(3, dim=1)
+        R_i, R_z, R_o = cell.weight_hh.chunk(3, dim=0)
+        f = torch.sigmoid(cell.forget_logit).expand_as(c_prev)
+    else:
+        i, f, z, o = gates.chunk(4, dim=1)
+        R_i, R_f, R_z, R_o = cell.weight_hh.chunk(4, dim=0)
+    c = f * c_prev + z - i
+    # c_t = f ⊙ c_{t-1} + z - i: the gates add and subtract, nothing multiplies z
+    J_ch = _rows(-i * (1 - i), R_i) + _rows(z * (1 - z), R_z)
+    if not cell.fixed_forget:
+        J_ch = J_ch + _rows(c_prev * f * (1 - f), R_f)
+    # h_t = σ(c_t) - o
+    k_c = torch.sigmoid(c) * (1 - torch.sigmoid(c))
+    J_hh = _rows(-o * (1 - o), R_o) + _rows(k_c, J_ch)
+    return J_hh, _diag(k_c * f), J_ch, _diag(f), k_c
+
+
+def _simple_gru(cell: cells.SimpleGRUCell, x: Tensor, state) -> Tensor:
+    (h_prev,) = state
+    gates = x @ cell.weight_ih.T + cell.bias_ih + h_prev @ cell.weight_hh.T + cell.bias_hh
+    a_z, a_n = gates.chunk(2, dim=1)
+    R_z, R_n = cell.weight_hh.chunk(2, dim=0)
+    z = torch.sigmoid(a_z)
+    n = cell.phi(a_n)
+    # h = (1 - z) h_prev + z n: diag(1 - z) + diag((n - h_prev) z(1 - z)) R_z + diag(z φ'(a_n)) R_n
+    return (
+        _diag(1 - z)
+        + _rows((n - h_prev) * z * (1 - z), R_z)
+        + _rows(z * derivative(cell.phi, a_n), R_n)
+    )
+
+
+def _gru(cell: cells.GRUCell, x: Tensor, state) -> Tensor:
+    (h_prev,) = state
+    W_r, W_u, W_n = cell.weight_ih.chunk(3, dim=0)
+    R_r, R_u, R_n = cell.weight_hh.chunk(3, dim=0)
+    b_ir, b_iu, b_in = cell.bias_ih.chunk(3)
+    b_hr, b_hu, b_hn = cell.bias_hh.chunk(3)
+    r = torch.sigmoid(x @ W_r.T + b_ir + h_prev @ R_r.T + b_hr)
+    u = torch.sigmoid(x @ W_u.T + b_iu + h_prev @ R_u.T + b_hu)
+    z = 1 - u
+    dr = _rows(r * (1 - r), R_r)  # ∂r/∂h_{t-1}
+    if cell.reset == "after":
+        hn = h_prev @ R_n.T + b_hn
+        n = torch.tanh(x @ W_n.T + b_in + r * hn)
+        da_n = _rows(r, R_n) + _rows(hn, dr)  # ∂/∂h of r ⊙ (R_n h + b_hn)
+    else:
+        n = torch.tanh(x @ W_n.T + b_in + (r * h_prev) @ R_n.T + b_hn)
+        da_n = R_n @ (_diag(r) + _rows(h_prev, dr))  # ∂/∂h of R_n (r ⊙ h)
+    dz = _rows(-u * (1 - u), R_u)  # z = 1 - u
+    # F(h, x) = (1 - z) ⊙ h + z ⊙ n (notes eq. 19-20)
+    return _diag(1 - z) + _rows(n - h_prev, dz) + _rows(z * (1 - n**2), da_n)
+
+
+CELL_TYPES = (
+    cells.VanillaRNNCell,
+    cells.RateCell,
+    cells.LSTMCell,
+    cells.SubLSTMCell,
+    cells.SimpleGRUCell,
+    cells.GRUCell,
+)
+
+
+def check_cell(cell, function: str) -> None:
+    if not isinstance(cell, CELL_TYPES):
+        hint = ""
+        if isinstance(cell, nn.RNNCellBase):
+            hint = "; copy a torch.nn cell into ours first, e.g. gatedrnn.GRUCell(I, H) and "
+            hint += "load_state_dict(torch_cell.state_dict())"
+        raise TypeError(
+            f"{function} takes a gatedrnn cell (VanillaRNNCell, RateCell, LSTMCell, "
+            f"SubLSTMCell, SimpleGRUCell, GRUCell); got {type(cell).__name__}{hint}"
+        )
+
+
+def _as_state(cell, x_t: Tensor, state):
+    if state is None:
+        return cell.init_state(x_t.shape[0])
+    if isinstance(state, Tensor) and len(cell.state_type._fields) == 1:
+        state = cell.state_type(state)
+    if isinstance(state, tuple) and not isinstance(state, cell.state_type):
+        state = cell.state_type(*state)
+    return cell.prepare(x_t, state)
+
+
+def state_jacobian(cell, x_t: Tensor, state=None, *, full: bool = False) -> Tensor:
+    r"""The closed-form Jacobian of one step, ``∂h_t/∂h_{t-1}`` (B, H, H).
+
+    ``x_t`` (B, I) and the state before the step (the cell's state tuple, a (B, H) tensor for
+    one-field states, or None for zeros). A single example ``x_t`` (I,) with (H,) state fields
+    gives (H, H).
+
+    ==================  =============================================================
+    cell                Jacobian
+    ==================  =============================================================
+    VanillaRNNCell      diag(1 − h_t²) R
+    RateCell, rate      diag(1 − z) + diag(z ⊙ φ'(u_t)) R
+    RateCell, voltage   diag(1 − z) + diag(z) R diag(φ'(v_{t−1}))
+    SimpleGRUCell       diag(1 − z) + diag((n − h) ⊙ z(1 − z)) R_z + diag(z ⊙ φ'(a_n)) R_n
+    GRUCell             diag(1 − z) − diag((n − h) ⊙ u(1 − u)) R_u + diag(z ⊙ (1 − n²)) ∂a_n/∂h
+    LSTMCell            ∂h_t/∂h_{t−1} with c_{t−1} fixed; ``full=True``: (B, 2H, 2H) for (h, c)
+    SubLSTMCell         the same
+    ==================  =============================================================
+    """
+    check_cell(cell, "state_jacobian")
+    single = x_t.dim() == 1
+    if single:
+        x_t = x_t.unsqueeze(0)
+        if state is not None:
+            state = (
+                (state.unsqueeze(0),)
+                if isinstance(state, Tensor)
+                else tuple(v.unsqueeze(0) for v in state)
+            )
+    J, _ = step_derivatives(cell, x_t, _as_state(cell, x_t, state), full=full)
+    return J[0] if single else J
+
+
+def step_derivatives(cell, x_t: Tensor, state, *, full: bool = True):
+    """``(J, dh_dc)``: the step's Jacobian and, for LSTM and subLSTM, ∂h_t/∂c_t (B, H), else None.
+
+    ``∂h_t/∂c_t`` is diagonal (``o ⊙ φ2'(c_t)`` for the LSTM, plus the ``w_co`` peephole term;
+    ``σ'(c_t)`` for the subLSTM): :func:`gradient_flow` needs it for the total ``∂L/∂c_t``.
+    """
+    with torch.no_grad():
+        if isinstance(cell, (cells.LSTMCell, cells.SubLSTMCell)):
+            blocks = (_lstm_blocks if isinstance(cell, cells.LSTMCell) else _sublstm_blocks)(
+                cell, x_t, state
+            )
+            J_hh, J_hc, J_ch, J_cc, dh_dc = blocks
+            if not full:
+                return J_hh, dh_dc
+            # [[∂h/∂h, ∂h/∂c], [∂c/∂h, ∂c/∂c]]
+            J = torch.cat([torch.cat([J_hh, J_hc], 2), torch.cat([J_ch, J_cc], 2)], 1)
+            return J, dh_dc
+        if isinstance(cell, cells.VanillaRNNCell):
+            return _vanilla(cell, x_t, state), None
+        if isinstance(cell, cells.RateCell):
+            return _rate(cell, x_t, state), None
+        if isinstance(cell, cells.SimpleGRUCell):
+            return _simple_gru(cell, x_t, state), None
+        if isinstance(cell, cells.GRUCell):
+            return _gru(cell, x_t, state), None
+    check_cell(cell, "step_derivatives")
+    raise AssertionError("unreachable")  # pragma: no cover
