@@ -1,0 +1,42 @@
+"""Graded checks of the exercises: points per property, partial credit, feedback with hints.
+
+In an exercise notebook, each question is followed by a check cell::
+
+    from gatedrnn import grading
+    grading.check_lstm_step(lstm_step)
+
+It prints the score table when every point is earned, and otherwise raises :class:`CheckFailed`
+(an ``AssertionError``) whose message is the table: which property failed (a shape, a value at a
+sample point, a gradient, a training result), by how much, and a hint, never the answer.
+
+``check_x.run(fn)`` returns the :class:`Report` without printing or raising (tests, grader);
+``EXERCISES["ex03_lstm"]`` lists an exercise's checks in question order.
+"""
+
+from ._core import (
+    EXERCISES,
+    QUESTIONS,
+    Check,
+    CheckFailed,
+    Item,
+    Report,
+    Sheet,
+    grade_in_namespace,
+    question,
+)
+from .lstm import check_lstm_fixed_gates, check_lstm_forward, check_lstm_step
+
+__all__ = [
+    "EXERCISES",
+    "QUESTIONS",
+    "Check",
+    "CheckFailed",
+    "Item",
+    "Report",
+    "Sheet",
+    "grade_in_namespace",
+    "question",
+    "check_lstm_step",
+    "check_lstm_forward",
+    "check_lstm_fixed_gates",
+]

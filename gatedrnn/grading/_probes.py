@@ -1,0 +1,100 @@
+"""Sample points and the gradient comparison shared by the checks.
+
+Every check draws its own sample point from a seeded ``torch.Generator`` (the student's global
+random state is left alone) in float64, so a correct answer matches its reference to ~1e-12 and
+any real mistake stands far above the tolerance.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+
+import numpy as np
+import torch
+from torch import Tensor, nn
+
+from ._core import Sheet
+
+DTYPE = torch.float64
+
+
+def randn(gen: torch.Generator, *shape: int, scale: float = 1.0) -> Tensor:
+    """Standard-normal float64 tensor of ``shape`` times ``scale`` from ``gen``."""
+    return scale * torch.randn(*shape, generator=gen, dtype=DTYPE)
+
+
+def seeded(seed: int) -> torch.Generator:
+    return torch.Generator().manual_seed(seed)
+
+
+def randomize(module: nn.Module, gen: torch.Generator, scale: float = 0.6) -> nn.Module:
+    """Cast ``module`` to float64 and draw every parameter N(0, scale²) from ``gen``."""
+    module = module.to(DTYPE)
+    with torch.no_grad():
+        for p in module.parameters():
+            p.copy_(randn(gen, *p.shape, scale=scale))
+    return module
+
+
+def to_numpy(t: Tensor) -> np.ndarray:
+    return t.detach().cpu().numpy().copy()
+
+
+def grads_match(
+    sheet: Sheet,
+    description: str,
+    points: int,
+    student: Callable[..., Sequence[Tensor]],
+    reference: Callable[..., Sequence[Tensor]],
+    inputs: dict[str, Tensor],
+    *,
+    hint: str,
+    seed: int = 1234,
+) -> bool:
+    """Autograd through the student's function equals autograd through the reference.
+
+    Both get fresh leaf copies of ``inputs`` (passed positionally, in order); the loss is
+    ``Σ_k <out_k, u_k>`` with fixed random ``u_k``, so every output and every input counts.
+    ``student`` is called through ``sheet.call``. Feedback names the input whose gradient is off.
+    """
+    gen = seeded(seed)
+    weights: list[Tensor] = []
+
+    def grads(fn: Callable[..., Sequence[Tensor]], via_sheet: bool) -> dict[str, Tensor] | str:
+        leaves = [t.detach().clone().requires_grad_(True) for t in inputs.values()]
+        outs = sheet.call(fn, *leaves) if via_sheet else fn(*leaves)
+        outs = outs if isinstance(outs, (tuple, list)) else (outs,)
+        if not all(isinstance(o, Tensor) for o in outs):
+            return "your function must return torch tensors for autograd to flow"
+        if not weights:  # the reference fixes the random directions u_k
+            weights.extend(randn(gen, *o.shape) for o in outs)
+        if [o.shape for o in outs] != [u.shape for u in weights]:
+            return "your outputs have the wrong shapes"
+        loss = sum((o * u).sum() for o, u in zip(outs, weights, strict=True))
+        if not isinstance(loss, Tensor) or not loss.requires_grad:
+            return (
+                "autograd cannot differentiate your outputs: build them with torch operations "
+                "on the inputs (no .detach(), .item(), .numpy() or torch.tensor(...) copies)"
+            )
+        found = torch.autograd.grad(loss, leaves, allow_unused=True)
+        return {
+            name: torch.zeros_like(leaf) if g is None else g
+            for (name, leaf), g in zip(zip(inputs, leaves, strict=True), found, strict=True)
+        }
+
+    expected = grads(reference, via_sheet=False)
+    assert isinstance(expected, dict)
+    try:
+        got = grads(student, via_sheet=True)
+    except RuntimeError as exc:  # e.g. in-place operations that break autograd
+        got = f"autograd failed through your function: {exc}"
+    if isinstance(got, str):
+        return sheet.expect(False, description, points, f"{got}. {hint}")
+    wrong = []
+    for name, g in got.items():
+        if g.shape != expected[name].shape or not torch.allclose(
+            g.to(DTYPE), expected[name], rtol=1e-6, atol=1e-9
+        ):
+            wrong.append(name)
+    feedback = f"the gradient with respect to {', '.join(wrong)} is wrong. {hint}"
+    return sheet.expect(not wrong, description, points, feedback)
