@@ -623,15 +623,21 @@ def _current_unit(res: PlasticityResult) -> str:
     return "pA" if res.form == "spiking" else "Hz"
 
 
+def _running_mean(x: np.ndarray, k: int) -> np.ndarray:
+    """Mean of the last k values at each point (fewer at the start), shape of x."""
+    csum = np.concatenate([[0.0], np.cumsum(x)])
+    idx = np.arange(1, len(x) + 1)
+    start = np.maximum(idx - k, 0)
+    return (csum[idx] - csum[start]) / (idx - start)
+
+
 def plot_rate(res: PlasticityResult, *, ax=None, smooth: float = 5.0):
     """Output rate over time (1 s and ``smooth``-s running means) against the target ρ0."""
     ax = _axis(ax)
     bin_s = res.t[0]
     for width, style in ((1.0, dict(color="0.6", lw=0.7)), (smooth, dict(color="k", lw=1.5))):
         k = max(1, int(round(width / bin_s)))
-        if len(res.rate) >= k:
-            running = np.convolve(res.rate, np.ones(k) / k, mode="valid")
-            ax.plot(res.t[k - 1 :], running, label=f"{k * bin_s:g} s mean", **style)
+        ax.plot(res.t, _running_mean(res.rate, k), label=f"{k * bin_s:g} s mean", **style)
     ax.axhline(res.rho0, color="tab:green", ls="--", label=r"target $\rho_0$")
     ax.set(
         xlabel="time (s)", ylabel="output rate (Hz)", ylim=(0, 4 * res.rho0), title="output rate"

@@ -13,8 +13,9 @@ the current values still shows.
 from __future__ import annotations
 
 import base64
+import contextlib
 import io
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from typing import Any
 
 import ipywidgets as widgets
@@ -25,6 +26,23 @@ from .. import colab
 
 #: Every slider redraws when released, not while dragged: each redraw renders a figure.
 CONTINUOUS_UPDATE = False
+
+
+@contextlib.contextmanager
+def one_thread() -> Iterator[None]:
+    """Run torch on one thread inside the block, then restore the previous setting.
+
+    The explorers' networks are tiny (H <= 100): threads cannot help them, and on a busy
+    machine waiting for a second thread makes each small step thousands of times slower.
+    """
+    import torch
+
+    before = torch.get_num_threads()
+    torch.set_num_threads(1)
+    try:
+        yield
+    finally:
+        torch.set_num_threads(before)
 
 
 def new_figure(figsize: tuple[float, float]) -> Figure:

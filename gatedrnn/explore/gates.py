@@ -28,7 +28,7 @@ import torch
 from ipywidgets import Dropdown
 
 from ..cells import LSTMCell, SubLSTMCell
-from ._base import Explorer, float_slider
+from ._base import Explorer, float_slider, one_thread
 
 __all__ = [
     "INPUTS",
@@ -124,6 +124,7 @@ def _run(cell, x: np.ndarray, candidate) -> UnitTrace:
     return UnitTrace(*(arr[:, k] for k in range(6)))
 
 
+@one_thread()
 def gate_traces(
     x: str | np.ndarray = "pulses",
     *,
