@@ -1,0 +1,100 @@
+"""Fused fast paths that :class:`gatedrnn.Recurrent` uses by default (``fast=True``).
+
+=====================================================  ==============================================
+cell                                                   fast path
+=====================================================  ==============================================
+``LSTMCell()`` (tanh, tanh, no peephole, not coupled)  ``torch.nn.LSTM``'s kernel (oneDNN, cuDNN)
+``GRUCell(reset="after")``                             ``torch.nn.GRU``'s kernel
+``VanillaRNNCell``                                     ``torch.nn.RNN``'s kernel (tanh)
+other ``LSTMCell`` options (φ1, φ2, peephole, coupled) fused sequence, hand-derived BPTT (:mod:`.lstm`)
+``SubLSTMCell`` (also ``fixed_forget``)                fused sequence (:mod:`.sublstm`)
+``SimpleGRUCell``, ``GRUCell(reset="before")``         fused sequence (:mod:`.gru`)
+``RateCell`` (rate, voltage; tanh, relu, ssn; Dale)    fused sequence (:mod:`.rate`)
+=====================================================  ==============================================
+
+Everything else runs the readable loop over the cell: a subclass of a cell (a student's own cell
+is dispatched on its exact type, so it is never mistaken for its parent), a φ given as a callable,
+a cell with forward hooks, and inputs under ``torch.func`` transforms or forward-mode AD.
+``Recurrent(..., fast=False)`` forces the readable loop. The tests hold every fast path equal to
+the readable cells in values and in gradients.
+"""
+
+from __future__ import annotations
+
+import torch
+import torch.autograd.forward_ad as forward_ad
+from torch import Tensor
+
+from ..cells import (
+    GRUCell,
+    LSTMCell,
+    RateCell,
+    RecurrentCell,
+    SimpleGRUCell,
+    SubLSTMCell,
+    VanillaRNNCell,
+)
+from .activations import TANH, activation
+from .sequence import FusedSequence, Kernel
+from .sublstm import SubLSTMKernel
+from .torch_kernels import run_torch_kernel
+
+
+def run_layer(cell: RecurrentCell, x: Tensor, state) -> tuple[Tensor, tuple] | None:
+    """A fused run of ``cell`` over ``x`` (T, B, I): (outputs (T, B, H), final state), or ``None``.
+
+    ``state`` is the cell's state (fields (B, H)) or None for zeros. ``None`` is returned when no
+    fast path applies: the runner then steps the readable cell.
+    """
+    path = fast_path(cell)
+    if path is None or not _plain_call(cell, x, state):
+        return None
+    if state is None:
+        state = cell.init_state(x.shape[1])
+    if path == "torch":
+        return run_torch_kernel(cell, x, state)
+    outputs = FusedSequence.apply(path, cell, x, *state, *path.parameters(cell))
+    return outputs[0], cell.state_type(*outputs[1:])
+
+
+def fast_path(cell: RecurrentCell) -> str | Kernel | None:
+    """``"torch"`` (PyTorch's fused kernel), a fused :class:`Kernel`, or None (readable loop)."""
+    kind = type(cell)  # the exact type: a subclass may change the equations
+    if kind in (VanillaRNNCell,):
+        return "torch"
+    if kind is GRUCell:
+        return "torch" if cell.reset == "after" else None
+    if kind is LSTMCell:
+        standard = (
+            activation(cell.phi1) is TANH
+            and activation(cell.phi2) is TANH
+            and not cell.peephole
+            and not cell.coupled
+        )
+        return "torch" if standard else None
+    if kind is SubLSTMCell:
+        return SubLSTMKernel(cell.fixed_forget)
+    return None
+
+
+def describe(cell: RecurrentCell) -> str:
+    """Which path ``Recurrent`` takes for ``cell``: a short name for tables and tests."""
+    path = fast_path(cell)
+    if path is None:
+        return "readable loop"
+    if path == "torch":
+        return f"torch.nn.{ {LSTMCell: 'LSTM', GRUCell: 'GRU', VanillaRNNCell: 'RNN'}[type(cell)]} kernel"
+    return f"fused {type(path).__name__.removesuffix('Kernel')}"
+
+
+def _plain_call(cell: RecurrentCell, x: Tensor, state) -> bool:
+    """No hooks on the cell, no transform around the call, one dtype and device throughout."""
+    if cell._forward_hooks or cell._forward_pre_hooks or "forward" in cell.__dict__:
+        return False
+    if torch._C._are_functorch_transforms_active() or forward_ad._current_level >= 0:
+        return False
+    tensors = [x, *cell.parameters(), *(state if state is not None else ())]
+    return all(t.dtype == x.dtype and t.device == x.device for t in tensors)
+
+
+__all__ = ["run_layer", "fast_path", "describe", "FusedSequence", "Kernel"]

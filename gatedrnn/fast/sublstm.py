@@ -1,0 +1,112 @@
+"""subLSTM and fix-subLSTM over a whole sequence, with the hand-derived BPTT.
+
+Forward, per step (the cell's equations, written into preallocated buffers):
+
+    a_t = W x_t + R h_{t-1} + b          (W x_t + b hoisted out of the loop)
+    [i, f, z, o] = σ(a_t)                 fix-subLSTM: [i, z, o] = σ(a_t), f = σ(forget_logit)
+    c_t = f ⊙ c_{t-1} + z - i
+    h_t = σ(c_t) - o
+
+Backward. With ``σ' = σ (1 - σ)``, ``σ(c_t) = h_t + o_t`` and the gates ``g = σ(a)`` stored:
+
+    dh_t = dY_t + Rᵀ da_{t+1}
+    dc_t = dc_{t+1} ⊙ f_{t+1} + dh_t ⊙ σ'(c_t)
+    da_t = [di, df, dz, do] ⊙ σ'(a_t),   di = -dc_t,  df = dc_t ⊙ c_{t-1},  dz = dc_t,  do = -dh_t
+
+Only ``dh`` and ``dc`` need the loop (:func:`~.sequence.memory_bptt`): ``σ'(a_t) ⊙ [-1, c_{t-1},
+1, -1]`` and ``σ'(c_t)`` are computed for a block of steps at once, and the loop multiplies by
+``dc_t`` and ``dh_t``. fix-subLSTM: ``d forget_logit = Σ_t Σ_b dc_t ⊙ c_{t-1} ⊙ f (1 - f)``.
+"""
+
+from __future__ import annotations
+
+from itertools import repeat
+
+import torch
+from torch import Tensor
+
+from .sequence import (
+    Kernel,
+    input_grads,
+    memory_bptt,
+    mul_previous_,
+    project,
+    recurrent_grad,
+    split_bias_grad,
+)
+
+
+class SubLSTMKernel(Kernel):
+    def __init__(self, fixed_forget: bool):
+        self.fixed_forget = fixed_forget
+        self.G = 3 if fixed_forget else 4  # gate blocks: (i, z, o) or (i, f, z, o)
+
+    def parameters(self, cell) -> list[Tensor]:
+        params = [cell.weight_ih, cell.weight_hh, cell.bias_ih, cell.bias_hh]
+        return params + [cell.forget_logit] if self.fixed_forget else params
+
+    def forward(self, x, state, params):
+        h0, c0 = state
+        W, R, b_ih, b_hh = params[:4]
+        A = project(x, W, b_ih + b_hh)  # (T, B, G·H): W x_t + b, the gates after the loop
+        T, B, GH = A.shape
+        H = GH // self.G
+        C = A.new_empty(T, B, H)  # c_t
+        Y = A.new_empty(T, B, H)  # h_t
+        blocks = [g.unbind(0) for g in A.view(T, B, self.G, H).unbind(2)]  # per gate, per t
+        if self.fixed_forget:
+            i_s, z_s, o_s = blocks
+            f_s = repeat(torch.sigmoid(params[4]))  # (H,): the same f at every step
+        else:
+            i_s, f_s, z_s, o_s = blocks
+        R_T = R.T.contiguous()  # (H, G·H): MKL multiplies h @ R_T faster with Rᵀ laid out
+        h, c = h0, c0
+        for t, (a, i, f, z, o, c_t, h_t) in enumerate(
+            zip(A.unbind(0), i_s, f_s, z_s, o_s, C.unbind(0), Y.unbind(0))
+        ):
+            if t > 0 or not self.zero_state:
+                a.addmm_(h, R_T)  # a = W x_t + R h_{t-1} + b     (B, G·H)
+            a.sigmoid_()  # [i, f, z, o] = σ(a)
+            c = torch.sub(z, i, out=c_t).addcmul_(f, c)  # c = f ⊙ c_{t-1} + z - i
+            h = torch.sigmoid(c, out=h_t).sub_(o)  # h = σ(c) - o
+        return (Y, h.clone(), c.clone()), (A, C, Y)
+
+    def backward(self, needs, x, state, params, saved, grads):
+        h0, c0 = state
+        W, R = params[:2]
+        A, C, Y = saved  # A holds the gates g = σ(a)
+        dY, dh_T, dc_T = grads
+        T, B, GH = A.shape
+        G, H = self.G, GH // self.G
+        Ag = A.view(T, B, G, H)
+        dA = torch.empty_like(A)  # (T, B, G·H): σ'(a) ⊙ [-1, c_{t-1}, 1, -1], then da_t
+        dAg = dA.view(T, B, G, H)
+        f = torch.sigmoid(params[4]) if self.fixed_forget else None  # (H,)
+
+        def prepare(s, e):
+            torch.addcmul(A[s:e], A[s:e], A[s:e], value=-1, out=dA[s:e])  # σ'(a) = g (1 - g)
+            dAg[s:e, :, :: G - 1].neg_()  # di = -dc, do = -dh
+            if not self.fixed_forget:
+                mul_previous_(dAg[s:e, :, 1], C, c0, s)  # df = dc ⊙ c_{t-1}
+            sigma_c = torch.add(Y[s:e], Ag[s:e, :, G - 1])  # σ(c_t) = h_t + o_t
+            k = torch.addcmul(sigma_c, sigma_c, sigma_c, value=-1, out=sigma_c)  # σ'(c_t)
+            m = f.expand(e - s, B, H) if self.fixed_forget else Ag[s:e, :, 1]  # ∂c_t/∂c_{t-1}
+            return k, m
+
+        dc_c_prev = []  # fix-subLSTM: Σ_b dc_t ⊙ c_{t-1}, per block
+
+        def on_block(s, dc):
+            if self.fixed_forget:
+                dc_c_prev.append(mul_previous_(dc, C, c0, s).sum((0, 1)))
+
+        dc_f = memory_bptt(dA, dY, dh_T, dc_T, R, prepare, output_gate=True, on_block=on_block)
+
+        n_x, n_h0, n_c0, n_W, n_R, n_bih, n_bhh = needs[:7]
+        dx, dW, db = input_grads((n_x, n_W, n_bih or n_bhh), dA, x, W)
+        db_ih, db_hh = split_bias_grad(db, n_bih, n_bhh)
+        dh0 = dA[0] @ R if n_h0 else None
+        dR = recurrent_grad(dA, None if self.zero_state else h0, Y) if n_R else None
+        out = [dx, dh0, dc_f if n_c0 else None, dW, dR, db_ih, db_hh]
+        if self.fixed_forget:
+            out.append(sum(dc_c_prev) * (f - f * f) if needs[7] else None)
+        return out
