@@ -80,6 +80,7 @@ def test_state_jacobian_single_example_and_bare_tensor_state():
     x_t, h = torch.randn(2, dtype=torch.float64), torch.randn(4, dtype=torch.float64)
     J = state_jacobian(cell, x_t, h)
     assert J.shape == (4, 4)
+    torch.testing.assert_close(state_jacobian(cell, x_t.numpy(), h.numpy()), J)  # arrays too
     torch.testing.assert_close(J, state_jacobian(cell, x_t[None], h[None])[0])
     zeros = state_jacobian(cell, x_t[None])  # state=None: from zeros
     torch.testing.assert_close(zeros, state_jacobian(cell, x_t[None], torch.zeros(1, 4).double()))

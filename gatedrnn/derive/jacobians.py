@@ -203,6 +203,15 @@ def check_cell(cell, function: str) -> None:
         )
 
 
+def _as_tensors(state, like: Tensor):
+    """A state given as NumPy arrays (or one bare array) as tensors like ``like``."""
+    if isinstance(state, tuple):
+        return type(state)(
+            *(torch.as_tensor(v, dtype=like.dtype, device=like.device) for v in state)
+        )
+    return torch.as_tensor(state, dtype=like.dtype, device=like.device)
+
+
 def _as_state(cell, x_t: Tensor, state):
     if state is None:
         return cell.init_state(x_t.shape[0])
@@ -217,8 +226,8 @@ def state_jacobian(cell, x_t: Tensor, state=None, *, full: bool = False) -> Tens
     r"""The closed-form Jacobian of one step, ``∂h_t/∂h_{t-1}`` (B, H, H).
 
     ``x_t`` (B, I) and the state before the step (the cell's state tuple, a (B, H) tensor for
-    one-field states, or None for zeros). A single example ``x_t`` (I,) with (H,) state fields
-    gives (H, H).
+    one-field states, or None for zeros); tensors or NumPy arrays. A single example ``x_t``
+    (I,) with (H,) state fields gives (H, H).
 
     ==================  =============================================================
     cell                Jacobian
@@ -233,6 +242,10 @@ def state_jacobian(cell, x_t: Tensor, state=None, *, full: bool = False) -> Tens
     ==================  =============================================================
     """
     check_cell(cell, "state_jacobian")
+    p = next(cell.parameters())
+    x_t = torch.as_tensor(x_t, dtype=p.dtype, device=p.device)  # NumPy arrays welcome
+    if state is not None:
+        state = _as_tensors(state, p)
     single = x_t.dim() == 1
     if single:
         x_t = x_t.unsqueeze(0)

@@ -233,5 +233,9 @@ class Twin:
         return self.state_type(*values)
 
     def __repr__(self) -> str:
-        options = "".join(f", {k}={v!r}" for k, v in self.options.items())
+        options = "".join(
+            f", {k}=<array {_shape(np.shape(v))}>" if np.ndim(v) else f", {k}={v!r}"
+            for k, v in self.options.items()
+            if v is not None
+        )
         return f"{type(self).__name__}({self.input_size}, {self.hidden_size}{options})"

@@ -157,9 +157,12 @@ class RateNetwork(Twin):
     @classmethod
     def options_from_cell(cls, cell) -> dict:
         signs = None if cell.signs is None else cell.signs.detach().cpu().double().numpy()
+        tau = cell.tau.detach().cpu().numpy() if hasattr(cell.tau, "detach") else cell.tau
         return {
             "form": cell.form,
-            "z": cell.z.detach().cpu().double().numpy(),
+            "tau": tau,
+            "dt": cell.dt,
+            "z": cell.z.detach().cpu().double().numpy(),  # dt / tau as the cell computed it
             "phi": cell.phi,
             "signs": signs,
         }
