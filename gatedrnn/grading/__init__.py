@@ -24,7 +24,10 @@ from ._core import (
     grade_in_namespace,
     question,
 )
+from .bptt import check_gradient_norms, check_rnn_backward, check_rnn_forward
+from .gru import check_gru_jacobian, check_gru_step, check_simple_gru_step
 from .lstm import check_lstm_fixed_gates, check_lstm_forward, check_lstm_step
+from .mlp import check_backward, check_forward, check_softmax, check_training
 
 __all__ = [
     "EXERCISES",
@@ -36,7 +39,17 @@ __all__ = [
     "Sheet",
     "grade_in_namespace",
     "question",
+    "check_softmax",
+    "check_forward",
+    "check_backward",
+    "check_training",
     "check_lstm_step",
     "check_lstm_forward",
     "check_lstm_fixed_gates",
+    "check_simple_gru_step",
+    "check_gru_step",
+    "check_gru_jacobian",
+    "check_rnn_forward",
+    "check_rnn_backward",
+    "check_gradient_norms",
 ]
