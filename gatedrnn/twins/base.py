@@ -13,6 +13,7 @@ from typing import Any, ClassVar
 import numpy as np
 
 Array = np.ndarray
+Params = Mapping[str, Any]  # parameter name -> array, as in cell.state_dict()
 
 
 def _shape(shape) -> str:
@@ -40,7 +41,7 @@ class Twin:
     cell_name: ClassVar[str] = "cell"
     torch_name: ClassVar[str | None] = None
 
-    def __init__(self, params: Mapping[str, Any], **options):
+    def __init__(self, params: Params, **options):
         self.options = options
         if "weight_ih" not in params or "weight_hh" not in params:
             raise ValueError(

@@ -7,8 +7,8 @@ from typing import NamedTuple
 import numpy as np
 
 from ..states import HiddenState
-from .base import Array, Twin
-from .nonlinearities import activation, sigmoid
+from .base import Array, Params, Twin
+from .nonlinearities import Phi, activation, sigmoid
 
 
 class SimpleGRUStep(NamedTuple):
@@ -37,7 +37,7 @@ class SimpleGRU(Twin):
     state_type = HiddenState
     cell_name = "SimpleGRUCell"
 
-    def __init__(self, params, *, phi="tanh"):
+    def __init__(self, params: Params, *, phi: Phi = "tanh"):
         super().__init__(params, phi=phi)
         self.phi = activation(phi)
 
@@ -112,7 +112,7 @@ class GRU(Twin):
     cell_name = "GRUCell"
     torch_name = "GRUCell"
 
-    def __init__(self, params, *, reset: str = "after"):
+    def __init__(self, params: Params, *, reset: str = "after"):
         if reset not in ("after", "before"):
             raise ValueError(f"reset must be 'after' or 'before'; got {reset!r}")
         super().__init__(params, reset=reset)

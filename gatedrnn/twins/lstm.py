@@ -7,8 +7,8 @@ from typing import NamedTuple
 import numpy as np
 
 from ..states import LSTMState
-from .base import Array, Twin
-from .nonlinearities import activation, dsigmoid, sigmoid
+from .base import Array, Params, Twin
+from .nonlinearities import Phi, activation, dsigmoid, sigmoid
 
 
 class LSTMStep(NamedTuple):
@@ -59,7 +59,13 @@ class LSTM(Twin):
     torch_name = "LSTMCell"
 
     def __init__(
-        self, params, *, phi1="tanh", phi2="tanh", peephole: bool = False, coupled: bool = False
+        self,
+        params: Params,
+        *,
+        phi1: Phi = "tanh",
+        phi2: Phi = "tanh",
+        peephole: bool = False,
+        coupled: bool = False,
     ):
         super().__init__(params, phi1=phi1, phi2=phi2, peephole=peephole, coupled=coupled)
         self.phi1 = activation(phi1, name="phi1")
@@ -184,7 +190,7 @@ class SubLSTM(Twin):
     state_type = LSTMState
     cell_name = "SubLSTMCell"
 
-    def __init__(self, params, *, fixed_forget: bool = False):
+    def __init__(self, params: Params, *, fixed_forget: bool = False):
         super().__init__(params, fixed_forget=fixed_forget)
         self.fixed_forget = bool(fixed_forget)
 

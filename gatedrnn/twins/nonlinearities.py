@@ -74,7 +74,10 @@ _FIXED = {
 }
 
 
-def activation(phi, *, k: float = 0.04, n: float = 2.0, name: str = "phi") -> Activation:
+Phi = str | Activation | tuple | Callable  # a name, an Activation, (φ, φ'), a cell's φ
+
+
+def activation(phi: Phi, *, k: float = 0.04, n: float = 2.0, name: str = "phi") -> Activation:
     """A NumPy ``Activation`` from a name, a torch-side nonlinearity, or a ``(φ, φ')`` pair.
 
     ``phi`` may be ``"tanh"``, ``"relu"``, ``"ssn"``, ``"sigmoid"``, ``"identity"``; an

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import NamedTuple
 
 import numpy as np
 
 from ..states import HiddenState, RateState, VoltageState
-from .base import Array, Twin
-from .nonlinearities import activation
+from .base import Array, Params, Twin
+from .nonlinearities import Phi, activation
 
 
 class VanillaStep(NamedTuple):
@@ -46,7 +47,7 @@ class VanillaRNN(Twin):
     cell_name = "VanillaRNNCell"
     torch_name = "RNNCell"
 
-    def __init__(self, params):
+    def __init__(self, params: Params):
         super().__init__(params)
 
     @staticmethod
@@ -127,16 +128,16 @@ class RateNetwork(Twin):
 
     def __init__(
         self,
-        params,
+        params: Params,
         *,
         form: str = "rate",
-        tau=10.0,
+        tau: float | Sequence[float] = 10.0,
         dt: float = 1.0,
-        z=None,
-        phi="tanh",
+        z: float | Array | None = None,
+        phi: Phi = "tanh",
         k: float = 0.04,
         n: float = 2.0,
-        signs=None,
+        signs: Array | None = None,
     ):
         if form not in ("rate", "voltage"):
             raise ValueError(f"form must be 'rate' or 'voltage'; got {form!r}")
