@@ -1,0 +1,357 @@
+# %% [markdown]
+# [![Open in Colab](https://colab.research.google.com/assets/colab-badge.svg)](https://colab.research.google.com/github/gatedrnn/gatedrnn/blob/main/lectures/00_getting_started.ipynb)
+# [![Binder](https://mybinder.org/badge_logo.svg)](https://mybinder.org/v2/gh/gatedrnn/gatedrnn/main?urlpath=lab/tree/lectures/00_getting_started.ipynb)
+#
+# # Lecture 00 — Getting started
+#
+# This course is a set of notebooks built on one small library, `gatedrnn`. Before the first
+# network, this lecture makes sure your tools work and that you speak the course's language
+# of shapes.
+#
+# **Objectives.** By the end you can
+#
+# - run a notebook locally, on Binder or on Colab, and know what each of them keeps and forgets;
+# - create NumPy arrays and PyTorch tensors and read their shapes in the course's vocabulary
+#   `(T, B, I)` for inputs, `(B, H)` for states, `(T, B, H)` for outputs;
+# - let PyTorch's autograd compute a derivative and check it against one you worked out by hand;
+# - find out whether PyTorch sees a GPU, with `gatedrnn.device()`;
+# - build a first recurrent cell, step it by hand, run it with `gatedrnn.Recurrent`, and plot it;
+# - move the sliders of an explorer.
+#
+# **Time:** about 30 minutes.
+
+# %%
+# On Colab only: install the course package, then turn on Colab's widget manager.
+import subprocess
+import sys
+
+if "google.colab" in sys.modules:
+    subprocess.run(
+        [sys.executable, "-m", "pip", "install", "-q", "gatedrnn @ git+https://github.com/gatedrnn/gatedrnn"],
+        check=True,
+    )
+import gatedrnn
+from gatedrnn import colab
+
+colab.enable_widgets()  # does nothing outside Colab
+
+# %% [markdown]
+# ## 1. Jupyter, Colab and Binder
+#
+# A notebook is a list of **cells**. Markdown cells (like this one) hold text and equations;
+# code cells hold Python. `Shift+Enter` runs the selected cell and moves to the next one. All
+# code cells share one Python process, the **kernel**: a variable defined in one cell exists in
+# every cell run after it. The number beside a code cell, `[7]`, says in which order the cells
+# were run, which is not always the order on the page.
+#
+# The same notebook runs in three places:
+#
+# | where | how to start | what you get | what it forgets |
+# |---|---|---|---|
+# | your computer | `pip install -e ".[dev]"` in the repository, then `jupyter lab` | your own CPU (and GPU), files stay | nothing |
+# | Binder | the Binder badge at the top | a CPU, about 2 GB of memory, the course already installed | everything, when the tab is idle for ~10 minutes: download your notebook |
+# | Colab | the Colab badge at the top | a CPU, or a GPU via *Runtime → Change runtime type* | installed packages and files, when the session ends; save a copy to Drive |
+#
+# The first code cell above is the same in every lecture. On Colab it installs `gatedrnn` with
+# `pip` and switches on Colab's widget manager (sliders need it); anywhere else it only imports
+# the library.
+#
+# **Think!** You run cell 5, then edit and run cell 3, then run cell 5 again, and get a result
+# that nobody else can reproduce. Why, and what is the cure?
+#
+# <details><summary>Answer</summary>
+#
+# The kernel's state depends on the order you ran the cells in, not on the order they appear.
+# Cell 5 may still see variables that cell 3 has since changed or removed. The cure is
+# *Kernel → Restart Kernel and Run All Cells*: a notebook is only trustworthy if it runs from
+# top to bottom in a fresh kernel. Every lecture of this course is tested exactly that way.
+#
+# </details>
+
+# %% [markdown]
+# ## 2. NumPy in five minutes
+#
+# NumPy's `ndarray` is a grid of numbers of one type (`dtype`) with a **shape**, a tuple of
+# sizes, one per axis. Almost every bug in this course is a shape bug, so the course fixes one
+# vocabulary for recurrent networks:
+#
+# | symbol | meaning | typical size |
+# |---|---|---|
+# | `T` | time steps in a sequence | 20 … 784 |
+# | `B` | sequences in a batch, processed side by side | 32 … 128 |
+# | `I` | input features per time step | 1 … 28 |
+# | `H` | hidden units (the network's size) | 8 … 256 |
+#
+# An input sequence batch `x` is `(T, B, I)`: **time first** (time-major). Then `x[t]` is the
+# input at step $t$ for the whole batch, shape `(B, I)`.
+
+# %%
+import numpy as np
+
+rng = np.random.default_rng(0)  # a seeded generator: the same numbers on every run
+T, B, I, H = 50, 4, 3, 8
+
+x = rng.normal(size=(T, B, I))  # (T, B, I)
+print("x:", x.shape, x.dtype)
+print("x[0], the first time step:", x[0].shape)  # (B, I)
+print("x[:, 0], the first sequence:", x[:, 0].shape)  # (T, I)
+print("number of entries:", x.size, "=", T, "*", B, "*", I)
+
+# %% [markdown]
+# Each hidden unit of a network adds up weighted inputs. With an input weight matrix $W$ of
+# shape `(H, I)` and a bias $b$ of shape `(H,)`, the input to the hidden units at step $t$ is
+#
+# $$ a_t = W x_t + b \tag{1} $$
+#
+# Equation (1) treats $x_t$ as a column vector. A batch stores one example per **row**
+# (`(B, I)`), so in code the same product is written `x[t] @ W.T`: the matrix product `@` needs
+# the inner sizes to agree, `(B, I) @ (I, H) → (B, H)`. The bias `(H,)` is added to every row
+# by **broadcasting**: NumPy repeats it along the missing batch axis.
+
+# %%
+W = rng.normal(size=(H, I)) / np.sqrt(I)  # (H, I)
+b = np.zeros(H)  # (H,)
+
+a_0 = x[0] @ W.T + b  # (B, I) @ (I, H) + (H,) -> (B, H)
+print("a_0:", a_0.shape)
+
+a = x @ W.T + b  # the same for all T steps at once: (T, B, I) @ (I, H) -> (T, B, H)
+print("a:", a.shape, "| step 0 agrees:", np.allclose(a[0], a_0))
+
+# %% [markdown]
+# Three more tools you will meet everywhere:
+#
+# - `x.reshape(...)` changes the shape without changing the numbers (the sizes must multiply
+#   to the same total); `x.T` or `x.transpose(...)` reorders the axes.
+# - Reductions take an `axis`: `x.mean(axis=0)` averages over time and leaves `(B, I)`.
+# - Elementwise functions (`np.tanh`, `np.exp`) keep the shape.
+
+# %%
+print("mean over time:", x.mean(axis=0).shape)  # (B, I)
+print("one long row per sequence:", x.transpose(1, 0, 2).reshape(B, T * I).shape)  # (B, T*I)
+print("tanh keeps the shape:", np.tanh(a).shape)
+
+# %% [markdown]
+# **Think!** What goes wrong with `x[0] @ W` (no transpose), and what would silently go wrong
+# if $I$ were equal to $H$?
+#
+# <details><summary>Answer</summary>
+#
+# `(B, I) @ (H, I)` has inner sizes `I` and `H`; with `I = 3` and `H = 8` NumPy refuses with a
+# `ValueError`. If `I == H` the product runs but multiplies by $W^\top$ instead of $W$: every
+# unit reads the wrong weights and no error tells you. That is why this course checks shapes
+# and compares every model with an independent reference.
+#
+# </details>
+
+# %% [markdown]
+# ## 3. PyTorch in five minutes
+#
+# A PyTorch **tensor** is NumPy's array with two extra powers: it can live on a GPU, and it
+# can remember how it was computed so that derivatives come for free (**autograd**). Tensors
+# convert to and from NumPy, and most NumPy names exist in `torch`. PyTorch's default
+# floating-point type is `float32`; NumPy's is `float64`.
+
+# %%
+import torch
+
+torch.manual_seed(0)  # seeds PyTorch's generator, as default_rng(0) did for NumPy
+
+x_t = torch.from_numpy(x).float()  # (T, B, I), float64 -> float32
+print("x_t:", tuple(x_t.shape), x_t.dtype)
+print("back to NumPy:", type(x_t.numpy()).__name__)
+
+W_t = torch.randn(H, I) / I**0.5  # (H, I)
+print("x_t @ W_t.T:", tuple((x_t @ W_t.T).shape))  # (T, B, H), as in NumPy
+
+# %% [markdown]
+# **Autograd in three lines.** Mark a tensor with `requires_grad=True`, compute a scalar from
+# it, call `.backward()`: the derivative lands in `.grad`. For $L(w) = (3w - 1)^2$,
+#
+# $$ \frac{dL}{dw} = 2\,(3w - 1)\cdot 3, \qquad \left.\frac{dL}{dw}\right|_{w=1} = 12. \tag{2} $$
+
+# %%
+w = torch.tensor(1.0, requires_grad=True)
+L = (3 * w - 1) ** 2
+L.backward()
+print("autograd:", w.grad.item(), "| by hand, eq. (2):", 2 * (3 * 1.0 - 1) * 3)
+
+# %% [markdown]
+# The same works for whole matrices. Take $L = \sum_{t,k,j} \tanh(a_{t,k,j})$ with
+# $a = x W^\top$ as in eq. (1) (no bias). The chain rule gives, entry by entry,
+#
+# $$ \frac{\partial L}{\partial W_{jl}} = \sum_{t,k} \bigl(1 - \tanh^2(a_{t,k,j})\bigr)\, x_{t,k,l}. \tag{3} $$
+#
+# In code, the sum over $t$ and $k$ is one matrix product. Autograd and eq. (3) must agree:
+
+# %%
+W_t = W_t.detach().clone().requires_grad_(True)  # a fresh leaf: autograd tracks it
+a_t = x_t @ W_t.T  # (T, B, H)
+torch.tanh(a_t).sum().backward()
+
+by_hand = (1 - torch.tanh(a_t.detach()) ** 2).reshape(T * B, H).T @ x_t.reshape(T * B, I)
+print("dL/dW:", tuple(W_t.grad.shape))
+print("autograd equals eq. (3):", torch.allclose(W_t.grad, by_hand, atol=1e-5))
+
+# %% [markdown]
+# **Think!** Run the cell above twice without re-running the one before it. What happens to
+# `W_t.grad`, and why do training loops call `optimizer.zero_grad()`?
+#
+# <details><summary>Answer</summary>
+#
+# The first line makes a fresh leaf tensor, so here nothing accumulates. But had we kept the
+# same `W_t`, a second `.backward()` would **add** the new gradient to the old one in
+# `W_t.grad`: PyTorch accumulates gradients, which is useful when a loss is split into pieces.
+# A training loop therefore clears them before every step, with `optimizer.zero_grad()`.
+#
+# </details>
+
+# %% [markdown]
+# ## 4. CPU or GPU?
+#
+# `gatedrnn.device()` returns the fastest device PyTorch can use here: a CUDA GPU, then an
+# Apple GPU (`mps`), then the CPU. Everything in the lectures runs on a CPU in well under two
+# minutes; a GPU only matters for the long training runs that sit behind `FULL_RUN = False`.
+# Move a tensor or a whole network with `.to(device)`; the inputs and the network must live
+# on the same device. (Your output differs from the stored one: it describes your machine.)
+
+# %%
+# NBVAL_IGNORE_OUTPUT
+device = gatedrnn.device()
+print("gatedrnn", gatedrnn.__version__, "| torch", torch.__version__)
+print("device:", device, "| CUDA available:", torch.cuda.is_available())
+print("CPU threads:", torch.get_num_threads())
+print("x_t now lives on:", x_t.to(device).device)
+
+# %% [markdown]
+# On Colab, *Runtime → Change runtime type → T4 GPU* and re-running this cell should print
+# `cuda`. On Binder you always get a CPU.
+
+# %% [markdown]
+# ## 5. A first look at a cell and the runner
+#
+# Every model of the course is a **cell**: one small module that computes one time step,
+#
+# $$ h_t,\ \text{state}_t = \text{cell}(x_t,\ \text{state}_{t-1}), \qquad x_t\ (B, I),\quad h_t\ (B, H). \tag{4} $$
+#
+# Cells never loop over time; one **runner**, `gatedrnn.Recurrent`, does that for every cell.
+# Here is an LSTM cell with $I = 1$ input and $H = 8$ units. Its weights are fused: the input
+# weights $W$ stack four blocks of $H$ rows, one per gate, in the order (i, f, z, o) that
+# `torch.nn.LSTM` also uses. Lecture 03 takes the equations apart; today we only look at shapes.
+
+# %%
+torch.manual_seed(0)
+cell = gatedrnn.LSTMCell(1, 8)
+print(cell)
+for name, p in cell.named_parameters():
+    print(f"  {name:10s} {tuple(p.shape)}")
+
+# %% [markdown]
+# As input we use three sequences of $T = 60$ steps, two short pulses each, with amplitudes
+# 0.5, 1 and 2: a batch of $B = 3$, so `x` is `(60, 3, 1)`. One call of the cell is one step;
+# the LSTM's state is a pair `LSTMState(h, c)` of `(B, H)` tensors. With no state given, the
+# cell starts from zeros.
+
+# %%
+from gatedrnn.explore import input_sequence
+
+pulses = torch.from_numpy(input_sequence("pulses", T=60)).float()  # (T,)
+amplitudes = torch.tensor([0.5, 1.0, 2.0])  # (B,)
+x = pulses[:, None, None] * amplitudes[None, :, None]  # (T, B, I) = (60, 3, 1)
+print("x:", tuple(x.shape))
+
+h, state = cell(x[0])  # one step from the zero state
+print("h_0:", tuple(h.shape), "| state:", type(state).__name__, [tuple(s.shape) for s in state])
+
+# %% [markdown]
+# Stepping by hand is a loop over `x.unbind(0)` (the `T` slices of shape `(B, I)`). The runner
+# does the same loop (or a faster, tested-equal version of it) and returns all outputs
+# `(T, B, H)` and the final state, stacked over layers like `torch.nn.LSTM`'s `(h_n, c_n)`.
+
+# %%
+with torch.no_grad():
+    state, hs = None, []
+    for x_step in x.unbind(0):  # T tensors of shape (B, I)
+        h, state = cell(x_step, state)
+        hs.append(h)
+    by_hand = torch.stack(hs)  # (T, B, H)
+
+    rnn = gatedrnn.Recurrent(cell)
+    outputs, (h_n, c_n) = rnn(x)
+
+print("outputs:", tuple(outputs.shape), "| h_n:", tuple(h_n.shape), "| c_n:", tuple(c_n.shape))
+print("runner equals the hand loop:", torch.allclose(outputs, by_hand, atol=1e-6))
+
+# %% [markdown]
+# Get a shape wrong and the library says what it expected, in the course's terms. Here we
+# forget the batch axis:
+
+# %%
+try:
+    rnn(x[:, 0])  # (T, I): no batch axis
+except ValueError as error:
+    print("ValueError:", error)
+
+# %% [markdown]
+# A tiny figure: the three inputs on top, and below, for the strongest input, what the eight
+# (untrained, random) hidden units do. Each unit has its own resting value (set by its
+# biases) and answers each pulse in its own way; after a pulse the units relax back over
+# several steps rather than at once, because the cell state $c$ carries a fading trace of it.
+
+# %%
+import matplotlib.pyplot as plt
+
+fig, (ax_x, ax_h) = plt.subplots(2, 1, figsize=(7, 4.5), sharex=True, layout="constrained")
+steps = np.arange(60)
+for k, amp in enumerate(amplitudes):
+    ax_x.plot(steps, x[:, k, 0], lw=1.5, label=f"sequence {k}: amplitude {amp:g}")
+ax_x.set(ylabel="input $x_t$", title="a batch of B = 3 input sequences, x: (T, B, I) = (60, 3, 1)")
+ax_x.legend(frameon=False, fontsize="small", loc="upper right")
+ax_h.plot(steps, outputs[:, 2, :], lw=1)
+ax_h.set(
+    xlabel="time step t",
+    ylabel="$h_t$ (8 units)",
+    title="outputs[:, 2, :]: the 8 hidden units for sequence 2",
+)
+plt.show()
+
+# %% [markdown]
+# **Think!** `outputs[:, 2, :]` picked sequence 2. Which expression gives the time course of
+# hidden unit 5 for all three sequences, and what is its shape?
+#
+# <details><summary>Answer</summary>
+#
+# `outputs[:, :, 5]`, shape `(T, B) = (60, 3)`: all times, all sequences, unit 5.
+#
+# </details>
+
+# %% [markdown]
+# ## 6. Explorers
+#
+# Where a parameter is worth feeling, the lectures show an **explorer**: sliders above a
+# figure that redraws when you release a slider. Here is a preview of lecture 03 and 06: one
+# LSTM unit beside one subLSTM unit, driven by the same pulses. Drag the forget gate's bias
+# `b_f` from 3 down to −3 and watch the memory $c$ stop holding the pulses. (Where widgets do
+# not run, for instance on GitHub's preview, you see the figure at the starting values.)
+
+# %%
+# NBVAL_IGNORE_OUTPUT
+from gatedrnn.explore import gate_explorer
+
+gate_explorer()
+
+# %% [markdown]
+# ## Summary
+#
+# - Notebooks run in a kernel; trust a notebook only after *Restart and Run All*. Binder and
+#   Colab forget your work when the session ends.
+# - Shapes are time-major: inputs `(T, B, I)`, states `(B, H)`, outputs `(T, B, H)`; in code
+#   $W x_t$ is `x[t] @ W.T`.
+# - PyTorch tensors are NumPy arrays that can run on a GPU and differentiate themselves:
+#   `requires_grad=True`, `.backward()`, `.grad`. We check autograd against derivatives by hand.
+# - `gatedrnn.device()` picks the GPU when there is one.
+# - A cell computes one step, `cell(x_t, state) → (h_t, state)`; `gatedrnn.Recurrent(cell)`
+#   runs it over a whole sequence.
+#
+# There is no graded exercise for this lecture. Next: **lecture 01**, the one-hidden-layer
+# network, and its exercise `ex01_mlp`.
