@@ -30,6 +30,8 @@ from ipywidgets import Dropdown
 from ..cells import LSTMCell, SubLSTMCell
 from ._base import Explorer, float_slider, one_thread
 
+F64 = torch.float64
+
 __all__ = [
     "INPUTS",
     "UnitTrace",
@@ -93,8 +95,10 @@ def _one_unit(cell_type, weights: dict, recurrent: float):
     cell = cell_type(1, 1).double()
     order = ("i", "f", "z", "o")
     with torch.no_grad():
-        cell.weight_ih.copy_(torch.tensor([[weights[f"w_{g}"]] for g in order]))  # (4, 1)
-        cell.bias_ih.copy_(torch.tensor([weights[f"b_{g}"] for g in order]))  # (4,)
+        cell.weight_ih.copy_(
+            torch.tensor([[weights[f"w_{g}"]] for g in order], dtype=F64)
+        )  # (4, 1)
+        cell.bias_ih.copy_(torch.tensor([weights[f"b_{g}"] for g in order], dtype=F64))  # (4,)
         cell.weight_hh.fill_(recurrent)  # (4, 1)
         cell.bias_hh.zero_()
     return cell

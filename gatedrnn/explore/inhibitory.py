@@ -54,10 +54,11 @@ def plot_plasticity_run(res: PlasticityResult, fig=None):
     return plasticity.plot_summary(res, fig=fig)
 
 
-def plasticity_explorer(form: str = "rate", **defaults) -> Explorer:
+def plasticity_explorer(form: str = "rate", *, duration: float = 30.0, **defaults) -> Explorer:
     """Sliders for η (log scale) and ρ0, and a box that flips the rule's sign.
 
-    ``form="rate"`` (default, a third of a second per run) or ``"spiking"`` (about a second).
+    ``form="rate"`` (default, a third of a second per run) or ``"spiking"`` (about a second);
+    ``duration``: simulated seconds per run.
 
     >>> plasticity_explorer("spiking", rho0=10.0)
     """
@@ -79,7 +80,7 @@ def plasticity_explorer(form: str = "rate", **defaults) -> Explorer:
     }
 
     def draw(fig, **values):
-        res = plasticity_run(form, **values)
+        res = plasticity_run(form, **values, duration=duration)
         plot_plasticity_run(res, fig)
         return res
 

@@ -29,6 +29,8 @@ from ..derive.euler import RateTrajectories
 from ._base import Explorer, float_slider, one_thread
 from .gates import input_sequence
 
+F64 = torch.float64
+
 __all__ = ["TimeConstants", "time_constants", "plot_time_constants", "time_constant_explorer"]
 
 PHIS = ("tanh", "relu", "ssn")
@@ -79,9 +81,11 @@ def _gru_unit(w: float, w_z: float, b_z: float) -> GRUCell:
     with torch.random.fork_rng(devices=[]):
         cell = GRUCell(1, 1).double()
     with torch.no_grad():
-        cell.weight_ih.copy_(torch.tensor([[0.0], [-w_z], [1.0]]))  # blocks (r, u, n)
-        cell.bias_ih.copy_(torch.tensor([20.0, -b_z, 0.0]))  # r = σ(20) ≈ 1: reset gate open
-        cell.weight_hh.copy_(torch.tensor([[0.0], [0.0], [w]]))
+        cell.weight_ih.copy_(torch.tensor([[0.0], [-w_z], [1.0]], dtype=F64))  # blocks (r, u, n)
+        cell.bias_ih.copy_(
+            torch.tensor([20.0, -b_z, 0.0], dtype=F64)
+        )  # r = σ(20) ≈ 1: reset gate open
+        cell.weight_hh.copy_(torch.tensor([[0.0], [0.0], [w]], dtype=F64))
         cell.bias_hh.zero_()
     return cell
 
