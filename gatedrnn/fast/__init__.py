@@ -35,6 +35,9 @@ from ..cells import (
     VanillaRNNCell,
 )
 from .activations import TANH, activation
+from .gru import GRUBeforeKernel, SimpleGRUKernel
+from .lstm import LSTMKernel
+from .rate import RateKernel
 from .sequence import FusedSequence, Kernel
 from .sublstm import SubLSTMKernel
 from .torch_kernels import run_torch_kernel
@@ -49,10 +52,12 @@ def run_layer(cell: RecurrentCell, x: Tensor, state) -> tuple[Tensor, tuple] | N
     path = fast_path(cell)
     if path is None or not _plain_call(cell, x, state):
         return None
-    if state is None:
+    zero_state = state is None
+    if zero_state:
         state = cell.init_state(x.shape[1])
     if path == "torch":
         return run_torch_kernel(cell, x, state)
+    path.zero_state = zero_state
     outputs = FusedSequence.apply(path, cell, x, *state, *path.parameters(cell))
     return outputs[0], cell.state_type(*outputs[1:])
 
@@ -60,20 +65,25 @@ def run_layer(cell: RecurrentCell, x: Tensor, state) -> tuple[Tensor, tuple] | N
 def fast_path(cell: RecurrentCell) -> str | Kernel | None:
     """``"torch"`` (PyTorch's fused kernel), a fused :class:`Kernel`, or None (readable loop)."""
     kind = type(cell)  # the exact type: a subclass may change the equations
-    if kind in (VanillaRNNCell,):
+    if kind is VanillaRNNCell:
         return "torch"
     if kind is GRUCell:
-        return "torch" if cell.reset == "after" else None
+        return "torch" if cell.reset == "after" else GRUBeforeKernel()
     if kind is LSTMCell:
-        standard = (
-            activation(cell.phi1) is TANH
-            and activation(cell.phi2) is TANH
-            and not cell.peephole
-            and not cell.coupled
-        )
-        return "torch" if standard else None
+        phi1, phi2 = activation(cell.phi1), activation(cell.phi2)
+        if phi1 is None or phi2 is None:
+            return None
+        if phi1 is TANH and phi2 is TANH and not (cell.peephole or cell.coupled):
+            return "torch"
+        return LSTMKernel(phi1, phi2, cell.peephole, cell.coupled)
     if kind is SubLSTMCell:
         return SubLSTMKernel(cell.fixed_forget)
+    if kind is SimpleGRUCell:
+        phi = activation(cell.phi)
+        return None if phi is None else SimpleGRUKernel(phi)
+    if kind is RateCell:
+        phi = activation(cell.phi)
+        return None if phi is None else RateKernel(cell.form, phi, cell.z, cell.signs)
     return None
 
 

@@ -139,6 +139,13 @@ def recurrent_grad(dA: Tensor, h0: Tensor | None, Y: Tensor) -> Tensor:
     return dR
 
 
+def previous(C: Tensor, c0: Tensor, s: int, e: int) -> Tensor:
+    """``c_{t-1}`` for the steps ``s … e-1`` (e-s, B, H): ``C`` holds c_0 … c_{T-1}, ``c_{-1} = c0``."""
+    if s > 0:
+        return C[s - 1 : e - 1]
+    return torch.cat([c0.unsqueeze(0), C[: e - 1]])
+
+
 def mul_previous_(target: Tensor, C: Tensor, c0: Tensor, s: int) -> Tensor:
     """``target[k] *= c_{s+k-1}`` for the steps ``s … s+K-1`` of ``target`` (K, B, H), in place.
 
@@ -193,7 +200,7 @@ def split_bias_grad(db: Tensor | None, needs_ih: bool, needs_hh: bool):
 def memory_bptt(
     dA: Tensor,
     dY: Tensor,
-    dh_T: Tensor,
+    dh_T: Tensor | None,
     dc_T: Tensor,
     R: Tensor,
     prepare: Callable[[int, int], tuple[Tensor, Tensor]],
@@ -222,7 +229,7 @@ def memory_bptt(
     dA_s, dY_s = dA.unbind(0), dY.unbind(0)
     dc_blocks = dAg[:, :, : G - 1 if output_gate else G].unbind(0)
     do_s = dAg[:, :, G - 1].unbind(0)
-    dh = dY_s[T - 1] + dh_T
+    dh = dY_s[T - 1] if dh_T is None else dY_s[T - 1] + dh_T
     dc_f = dc_T  # dc_{t+1} ⊙ m_{t+1}: what reaches c_t through the next step's memory
     for s, e in time_blocks(T, B * GH * dA.element_size()):
         k, m = prepare(s, e)

@@ -1,0 +1,175 @@
+"""simple-GRU and the reset-before GRU over a whole sequence, with the hand-derived BPTT.
+
+(``GRUCell(reset="after")`` runs on ``torch.nn.GRU``'s kernel instead.)
+
+simple-GRU (notes eq. 14–15), blocks (z, n):
+
+    a_t = W x_t + R h_{t-1} + b
+    z = σ(a_z),   h_t = (1 - z) ⊙ h_{t-1} + z ⊙ φ(a_n)
+
+    backward (:func:`~.sequence.hidden_bptt`): da_z = dh_t ⊙ (n - h_{t-1}) ⊙ σ'(z),
+    da_n = dh_t ⊙ z ⊙ φ'(n), and h_{t-1} receives dh_t ⊙ (1 - z) + Rᵀ da_t.
+
+GRU with the reset gate before R (Cho et al. 2014, notes eq. 16–18), blocks (r, u, n), z = 1 - u:
+
+    r = σ(W_r x_t + R_r h_{t-1} + b_r),   u = σ(W_u x_t + R_u h_{t-1} + b_u)
+    n = tanh(W_n x_t + R_n (r ⊙ h_{t-1}) + b_n)
+    h_t = (1 - z) ⊙ h_{t-1} + z ⊙ n  =  u ⊙ h_{t-1} + (1 - u) ⊙ n
+
+    backward: da_u = dh_t ⊙ (h_{t-1} - n) ⊙ σ'(u),   da_n = dh_t ⊙ (1 - u) ⊙ (1 - n²)
+              d(r ⊙ h) = R_nᵀ da_n,   da_r = d(r ⊙ h) ⊙ h_{t-1} ⊙ σ'(r)
+              h_{t-1} receives dh_t ⊙ u + d(r ⊙ h) ⊙ r + [R_r; R_u]ᵀ [da_r; da_u]
+"""
+
+from __future__ import annotations
+
+import torch
+from torch import Tensor
+
+from .activations import Activation
+from .sequence import (
+    Kernel,
+    hidden_bptt,
+    input_grads,
+    previous,
+    project,
+    recurrent_grad,
+    split_bias_grad,
+    time_blocks,
+)
+
+
+class SimpleGRUKernel(Kernel):
+    def __init__(self, phi: Activation):
+        self.phi = phi
+
+    def parameters(self, cell) -> list[Tensor]:
+        return [cell.weight_ih, cell.weight_hh, cell.bias_ih, cell.bias_hh]
+
+    def forward(self, x, state, params):
+        (h0,) = state
+        W, R, b_ih, b_hh = params
+        A = project(x, W, b_ih + b_hh)  # (T, B, 2H): W x_t + b, then z and φ(a_n)
+        T, B, GH = A.shape
+        H = GH // 2
+        Y = A.new_empty(T, B, H)  # h_t
+        z_s, n_s = (g.unbind(0) for g in A.view(T, B, 2, H).unbind(2))
+        R_T = R.T.contiguous()  # (H, 2H)
+        h = h0
+        for t, (a, z, n, h_t) in enumerate(zip(A.unbind(0), z_s, n_s, Y.unbind(0))):
+            if t > 0 or not self.zero_state:
+                a.addmm_(h, R_T)  # a = W x_t + R h_{t-1} + b     (B, 2H)
+            z.sigmoid_()  # z = σ(a_z)
+            self.phi.apply_(n)  # φ(a_n)
+            h = torch.lerp(h, n, z, out=h_t)  # h = (1 - z) ⊙ h_{t-1} + z ⊙ φ(a_n)
+        return (Y, h.clone()), (A, Y)
+
+    def backward(self, needs, x, state, params, saved, grads):
+        (h0,) = state
+        W, R = params[:2]
+        A, Y = saved
+        dY, dh_T = grads
+        T, B, GH = A.shape
+        H = GH // 2
+        z, n = A.view(T, B, 2, H).unbind(2)
+        dA = torch.empty_like(A)
+        dK_z, dK_n = dA.view(T, B, 2, H).unbind(2)
+
+        def prepare(s, e):
+            sl = slice(s, e)
+            sigma_z = torch.addcmul(z[sl], z[sl], z[sl], value=-1)  # σ'(z)
+            h_prev = previous(Y, h0, s, e)
+            torch.sub(n[sl], h_prev, out=dK_z[sl]).mul_(sigma_z)  # (n - h_{t-1}) ⊙ σ'(z)
+            torch.mul(z[sl], self.phi.derivative(n[sl]), out=dK_n[sl])  # z ⊙ φ'(n)
+            return 1 - z[sl]  # ∂h_t/∂h_{t-1} outside R
+
+        carry = hidden_bptt(dA, dY, dh_T, R, prepare)
+
+        n_x, n_h0, n_W, n_R, n_bih, n_bhh = needs
+        dx, dW, db = input_grads((n_x, n_W, n_bih or n_bhh), dA, x, W)
+        db_ih, db_hh = split_bias_grad(db, n_bih, n_bhh)
+        dh0 = torch.addmm(carry, dA[0], R) if n_h0 else None
+        dR = recurrent_grad(dA, None if self.zero_state else h0, Y) if n_R else None
+        return [dx, dh0, dW, dR, db_ih, db_hh]
+
+
+class GRUBeforeKernel(Kernel):
+    """``GRUCell(reset="before")``: two matrix products per step, ``R_{ru} h`` then ``R_n (r ⊙ h)``."""
+
+    def parameters(self, cell) -> list[Tensor]:
+        return [cell.weight_ih, cell.weight_hh, cell.bias_ih, cell.bias_hh]
+
+    def forward(self, x, state, params):
+        (h0,) = state
+        W, R, b_ih, b_hh = params
+        A = project(x, W, b_ih + b_hh)  # (T, B, 3H): W x_t + b, then r, u, n
+        T, B, GH = A.shape
+        H = GH // 3
+        Y = A.new_empty(T, B, H)  # h_t
+        RH = A.new_empty(T, B, H)  # r ⊙ h_{t-1}
+        r_s, u_s, n_s = (g.unbind(0) for g in A.view(T, B, 3, H).unbind(2))
+        ru_s = A[:, :, : 2 * H].unbind(0)
+        R_ru_T = R[: 2 * H].T.contiguous()  # (H, 2H)
+        R_n_T = R[2 * H :].T.contiguous()  # (H, H)
+        h = h0
+        for t, (a_ru, r, u, n, rh_t, h_t) in enumerate(
+            zip(ru_s, r_s, u_s, n_s, RH.unbind(0), Y.unbind(0))
+        ):
+            first_zero = t == 0 and self.zero_state
+            if not first_zero:
+                a_ru.addmm_(h, R_ru_T)  # W_{r,u} x_t + R_{r,u} h_{t-1} + b_{r,u}
+            a_ru.sigmoid_()  # r, u = σ(...)
+            rh = torch.mul(r, h, out=rh_t)  # r ⊙ h_{t-1}
+            if not first_zero:
+                n.addmm_(rh, R_n_T)  # W_n x_t + R_n (r ⊙ h_{t-1}) + b_n
+            n.tanh_()  # n = tanh(...)
+            h = torch.lerp(n, h, u, out=h_t)  # h = u ⊙ h_{t-1} + (1 - u) ⊙ n
+        return (Y, h.clone()), (A, Y, RH)
+
+    def backward(self, needs, x, state, params, saved, grads):
+        (h0,) = state
+        W, R = params[:2]
+        A, Y, RH = saved
+        dY, dh_T = grads
+        T, B, GH = A.shape
+        H = GH // 3
+        r, u, n = A.view(T, B, 3, H).unbind(2)
+        dA = torch.empty_like(A)
+        dK_r, dK_u, dK_n = dA.view(T, B, 3, H).unbind(2)
+        R_ru, R_n = R[: 2 * H], R[2 * H :]
+        r_s, u_s, dY_s = r.unbind(0), u.unbind(0), dY.unbind(0)
+        dA_ru_s, dA_n_s = dA[:, :, : 2 * H].unbind(0), dK_n.unbind(0)
+        dA_un_s, dA_r_s = dA.view(T, B, 3, H)[:, :, 1:].unbind(0), dK_r.unbind(0)
+
+        carry = dY_s[T - 1] + dh_T  # dY_t + dh_{t+1} ⊙ u + d(r⊙h)_{t+1} ⊙ r, waiting for R_ruᵀ da
+        for s, e in time_blocks(T, B * GH * A.element_size()):
+            sl = slice(s, e)
+            h_prev = previous(Y, h0, s, e)
+            sigma = torch.addcmul(A[sl], A[sl], A[sl], value=-1).view(e - s, B, 3, H)  # σ'
+            torch.sub(h_prev, n[sl], out=dK_u[sl]).mul_(sigma[:, :, 1])  # (h_{t-1} - n) σ'(u)
+            torch.mul(1 - u[sl], 1 - n[sl] * n[sl], out=dK_n[sl])  # (1 - u) ⊙ tanh'
+            torch.mul(h_prev, sigma[:, :, 0], out=dK_r[sl])  # h_{t-1} ⊙ σ'(r)
+            DH = dA.new_empty(e - s, B, 1, H)  # dh_t, shaped to scale the u and n blocks
+            dh_s, dh_b = DH[:, :, 0].unbind(0), DH.unbind(0)
+            for t in range(e - 1, s - 1, -1):
+                j = t - s
+                if t < T - 1:
+                    dh = torch.addmm(carry, dA_ru_s[t + 1], R_ru, out=dh_s[j])  # dh_t
+                else:
+                    dh = dh_s[j].copy_(carry)
+                dA_un_s[t].mul_(dh_b[j])  # da_u, da_n ∝ dh_t
+                drh = dA_n_s[t] @ R_n  # d(r ⊙ h_{t-1}) = R_nᵀ da_n
+                dA_r_s[t].mul_(drh)  # da_r = d(r ⊙ h) ⊙ h_{t-1} ⊙ σ'(r)
+                gate_path = dh * u_s[t] if t == 0 else torch.addcmul(dY_s[t - 1], dh, u_s[t])
+                carry = gate_path.addcmul_(drh, r_s[t])
+
+        n_x, n_h0, n_W, n_R, n_bih, n_bhh = needs
+        dx, dW, db = input_grads((n_x, n_W, n_bih or n_bhh), dA, x, W)
+        db_ih, db_hh = split_bias_grad(db, n_bih, n_bhh)
+        dh0 = torch.addmm(carry, dA_ru_s[0], R_ru) if n_h0 else None
+        dR = None
+        if n_R:
+            dR = torch.empty_like(R)
+            dR[: 2 * H] = recurrent_grad(dA[:, :, : 2 * H], None if self.zero_state else h0, Y)
+            dR[2 * H :] = dK_n.reshape(T * B, H).T @ RH.reshape(T * B, H)  # Σ da_nᵀ (r ⊙ h)
+        return [dx, dh0, dW, dR, db_ih, db_hh]

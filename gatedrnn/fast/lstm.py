@@ -1,0 +1,170 @@
+"""The LSTM variants over a whole sequence: any named φ1, φ2, peepholes, coupled gates.
+
+(``LSTMCell()`` with its defaults runs on ``torch.nn.LSTM``'s kernel instead.)
+
+Forward, per step (the cell's equations, written into preallocated buffers):
+
+    a_t = W x_t + R h_{t-1} + b                       (W x_t + b hoisted out of the loop)
+    i = σ(a_i [+ w_ci ⊙ c_{t-1}])      f = σ(a_f [+ w_cf ⊙ c_{t-1}])   or   f = 1 - i (coupled)
+    z = φ1(a_z)
+    c_t = f ⊙ c_{t-1} + i ⊙ z
+    o = σ(a_o [+ w_co ⊙ c_t])
+    h_t = o ⊙ φ2(c_t)
+
+Backward (:func:`~.sequence.memory_bptt`), with ``p = φ2(c_t)``:
+
+    da_o = dh_t ⊙ p ⊙ σ'(o)
+    dc_t = dc_{t+1} ⊙ m_{t+1} + dh_t ⊙ k_t,   k = o ⊙ φ2'(p) [+ w_co ⊙ p ⊙ σ'(o)]
+    da_i = dc_t ⊙ z ⊙ σ'(i)   (coupled: dc_t ⊙ (z - c_{t-1}) ⊙ σ'(i))
+    da_f = dc_t ⊙ c_{t-1} ⊙ σ'(f)
+    da_z = dc_t ⊙ i ⊙ φ1'(z)
+    m = ∂c_t/∂c_{t-1} = f [+ w_ci ⊙ da_i/dc + w_cf ⊙ da_f/dc]
+
+Peephole weights: ``dw_ci = Σ da_i ⊙ c_{t-1}``, ``dw_cf = Σ da_f ⊙ c_{t-1}``, ``dw_co = Σ da_o ⊙ c_t``.
+"""
+
+from __future__ import annotations
+
+import torch
+from torch import Tensor
+
+from .activations import Activation
+from .sequence import (
+    Kernel,
+    input_grads,
+    memory_bptt,
+    mul_previous_,
+    previous,
+    project,
+    recurrent_grad,
+    split_bias_grad,
+)
+
+
+class LSTMKernel(Kernel):
+    def __init__(self, phi1: Activation, phi2: Activation, peephole: bool, coupled: bool):
+        self.phi1, self.phi2 = phi1, phi2
+        self.peephole, self.coupled = peephole, coupled
+        self.G = 3 if coupled else 4  # gate blocks: (i, z, o) or (i, f, z, o)
+
+    def parameters(self, cell) -> list[Tensor]:
+        params = [cell.weight_ih, cell.weight_hh, cell.bias_ih, cell.bias_hh]
+        if self.peephole:  # a coupled cell has no forget gate, so no weight_cf
+            params += [cell.weight_ci, cell.weight_co] if self.coupled else [
+                cell.weight_ci, cell.weight_cf, cell.weight_co
+            ]
+        return params
+
+    def _peepholes(self, params) -> tuple[Tensor | None, Tensor | None, Tensor | None]:
+        """``(w_ci, w_cf, w_co)``, None where the cell has none."""
+        if not self.peephole:
+            return None, None, None
+        if self.coupled:
+            return params[4], None, params[5]
+        return params[4], params[5], params[6]
+
+    def _gates(self, A: Tensor, H: int):
+        """Views (T, B, H) of the blocks i, f (None when coupled), z, o of ``A`` (T, B, G·H)."""
+        blocks = A.view(A.shape[0], A.shape[1], self.G, H).unbind(2)
+        if self.coupled:
+            i, z, o = blocks
+            return i, None, z, o
+        return blocks
+
+    def forward(self, x, state, params):
+        h0, c0 = state
+        W, R, b_ih, b_hh = params[:4]
+        w_ci, w_cf, w_co = self._peepholes(params)
+        A = project(x, W, b_ih + b_hh)  # (T, B, G·H): W x_t + b, the gates after the loop
+        T, B, GH = A.shape
+        H = GH // self.G
+        C = A.new_empty(T, B, H)  # c_t
+        Y = A.new_empty(T, B, H)  # h_t
+        i_s, f_s, z_s, o_s = (g.unbind(0) if g is not None else [None] * T for g in self._gates(A, H))
+        in_gates = A.view(T, B, self.G, H)[:, :, : 1 if self.coupled else 2].unbind(0)  # i (, f)
+        R_T = R.T.contiguous()  # (H, G·H)
+        phi1, phi2 = self.phi1, self.phi2
+        h, c = h0, c0
+        for t, (a, gates_in, i, f, z, o, c_t, h_t) in enumerate(
+            zip(A.unbind(0), in_gates, i_s, f_s, z_s, o_s, C.unbind(0), Y.unbind(0))
+        ):
+            if t > 0 or not self.zero_state:
+                a.addmm_(h, R_T)  # a = W x_t + R h_{t-1} + b     (B, G·H)
+            if self.peephole:
+                i.addcmul_(w_ci, c)  # a_i + w_ci ⊙ c_{t-1}
+                if not self.coupled:
+                    f.addcmul_(w_cf, c)  # a_f + w_cf ⊙ c_{t-1}
+            gates_in.sigmoid_()  # i = σ(a_i), f = σ(a_f)
+            phi1.apply_(z)  # z = φ1(a_z)
+            if self.coupled:
+                c = torch.lerp(c, z, i, out=c_t)  # c = (1 - i) ⊙ c_{t-1} + i ⊙ z
+            else:
+                c = torch.mul(i, z, out=c_t).addcmul_(f, c)  # c = f ⊙ c_{t-1} + i ⊙ z
+            if self.peephole:
+                o.addcmul_(w_co, c)  # a_o + w_co ⊙ c_t
+            o.sigmoid_()  # o = σ(a_o)
+            h = phi2.into(c, h_t).mul_(o)  # h = o ⊙ φ2(c)
+        return (Y, h.clone(), c.clone()), (A, C, Y)
+
+    def backward(self, needs, x, state, params, saved, grads):
+        h0, c0 = state
+        W, R = params[:2]
+        w_ci, w_cf, w_co = self._peepholes(params)
+        A, C, Y = saved  # A holds i, f, z = φ1(a_z), o
+        dY, dh_T, dc_T = grads
+        T, B, GH = A.shape
+        H = GH // self.G
+        i, f, z, o = self._gates(A, H)
+        dA = torch.empty_like(A)  # (T, B, G·H): what multiplies dc (or dh) in da, then da_t
+        dK_i, dK_f, dK_z, dK_o = self._gates(dA, H)
+        phi1, phi2 = self.phi1, self.phi2
+
+        def prepare(s, e):
+            sl = slice(s, e)
+            p = phi2.into(C[sl], torch.empty_like(C[sl]))  # φ2(c_t)
+            sigma_o = torch.addcmul(o[sl], o[sl], o[sl], value=-1)  # σ'(o)
+            torch.mul(p, sigma_o, out=dK_o[sl])  # da_o = dh ⊙ p ⊙ σ'(o)
+            k = phi2.derivative(p).mul_(o[sl])  # ∂h/∂c = o ⊙ φ2'(p)
+            if self.peephole:
+                k.addcmul_(dK_o[sl], w_co)  # ... + (∂h/∂a_o) w_co
+            sigma_i = torch.addcmul(i[sl], i[sl], i[sl], value=-1)  # σ'(i)
+            if self.coupled:
+                c_prev = previous(C, c0, s, e)  # c_{t-1}
+                torch.sub(z[sl], c_prev, out=dK_i[sl]).mul_(sigma_i)  # (z - c_{t-1}) σ'(i)
+                m = 1 - i[sl]  # f = 1 - i
+            else:
+                torch.mul(z[sl], sigma_i, out=dK_i[sl])  # z ⊙ σ'(i)
+                torch.addcmul(f[sl], f[sl], f[sl], value=-1, out=dK_f[sl])
+                mul_previous_(dK_f[sl], C, c0, s)  # c_{t-1} ⊙ σ'(f)
+                m = f[sl].clone() if self.peephole else f[sl]
+            torch.mul(i[sl], phi1.derivative(z[sl]), out=dK_z[sl])  # i ⊙ φ1'(z)
+            if self.peephole:
+                m.addcmul_(dK_i[sl], w_ci)
+                if not self.coupled:
+                    m.addcmul_(dK_f[sl], w_cf)
+            return k, m
+
+        dc_f = memory_bptt(dA, dY, dh_T, dc_T, R, prepare, output_gate=True)
+
+        n_x, n_h0, n_c0, n_W, n_R, n_bih, n_bhh = needs[:7]
+        dx, dW, db = input_grads((n_x, n_W, n_bih or n_bhh), dA, x, W)
+        db_ih, db_hh = split_bias_grad(db, n_bih, n_bhh)
+        dh0 = dA[0] @ R if n_h0 else None
+        dR = recurrent_grad(dA, None if self.zero_state else h0, Y) if n_R else None
+        out = [dx, dh0, dc_f if n_c0 else None, dW, dR, db_ih, db_hh]
+        if self.peephole:
+            da_i, da_f, _, da_o = self._gates(dA, H)
+            n_ci, *n_cf, n_co = needs[7:]
+            out.append(_sum_previous(da_i, C, c0) if n_ci else None)  # dw_ci = Σ da_i ⊙ c_{t-1}
+            if not self.coupled:
+                out.append(_sum_previous(da_f, C, c0) if n_cf[0] else None)
+            out.append(torch.einsum("tbh,tbh->h", da_o, C) if n_co else None)  # Σ da_o ⊙ c_t
+        return out
+
+
+def _sum_previous(da: Tensor, C: Tensor, c0: Tensor) -> Tensor:
+    """``Σ_t Σ_b da_t ⊙ c_{t-1}`` (H,), with ``c_{-1} = c0``."""
+    total = (da[0] * c0).sum(0)
+    if da.shape[0] > 1:
+        total += torch.einsum("tbh,tbh->h", da[1:], C[:-1])
+    return total
