@@ -41,6 +41,7 @@ import re
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 import jupytext
 import nbformat
@@ -172,13 +173,17 @@ def solution_blocks(nb: NotebookNode, name: str = "notebook") -> list[Block]:
     return blocks
 
 
-def convert(nb: NotebookNode, name: str) -> NotebookNode:
+def convert(nb: NotebookNode, name: str, checks: Sequence[Any] | None = None) -> NotebookNode:
     """The exercise version of the solution notebook ``name`` ("ex03_lstm").
 
+    ``checks`` are the exercise's graded checks (default: ``gatedrnn.grading.EXERCISES[name]``).
     Raises :class:`CourseError` when the notebook breaks a convention (see the module docs).
     """
-    from . import grading  # the registry of checks; imported late to keep `build --help` quick
+    if checks is None:
+        from . import grading  # imported late: it loads torch
 
+        checks = grading.EXERCISES.get(name, [])
+    by_name = {check.__name__: check for check in checks}
     match = NOTEBOOK.match(name)
     if not match:
         raise CourseError(f"solution notebooks are named exNN_topic; got {name!r}")
@@ -194,32 +199,35 @@ def convert(nb: NotebookNode, name: str) -> NotebookNode:
         cell.execution_count = None
         blocks.extend(dataclasses.replace(block, cell=index) for block in found)
         for check_name in check_cell_calls(cell.source):
-            registered = getattr(grading, check_name, None)
-            if not isinstance(registered, grading.Check):
-                raise CourseError(f"{where}: grading.{check_name} is not a registered check")
-            call = next(
-                line.strip() for line in cell.source.splitlines() if check_name in line
-            )
-            if call != registered.call_source:
-                raise CourseError(f"{where}: write {registered.call_source!r}; got {call!r}")
-            check_cells[registered.question] = index
+            if check_name not in by_name:
+                raise CourseError(
+                    f"{where}: grading.{check_name} is not a check of {name}; its checks are "
+                    f"{', '.join(sorted(by_name)) or 'none'}"
+                )
+            check = by_name[check_name]
+            call = next(line.strip() for line in cell.source.splitlines() if check_name in line)
+            if call != check.call_source:
+                raise CourseError(f"{where}: write {check.call_source!r}; got {call!r}")
+            check_cells[check.question] = index
     for block in blocks:
         if not block.question.startswith(f"{number}."):
-            raise CourseError(f"{name}, cell {block.cell}: question {block.question} is not in "
-                              f"exercise {number}")
+            raise CourseError(
+                f"{name}, cell {block.cell}: question {block.question} is not in exercise {number}"
+            )
     questions = {block.question for block in blocks}
-    registered = {c.question for c in grading.EXERCISES.get(name, [])}
+    registered = {check.question for check in checks}
     if questions != registered:
         raise CourseError(
             f"{name}: the notebook answers questions {sorted(questions)} but gatedrnn.grading "
             f"registers {sorted(registered)} for it"
         )
+    calls = {check.question: check.call_source for check in checks}
     for question in sorted(questions):
         last = max(block.cell for block in blocks if block.question == question)
         if check_cells.get(question, -1) < last:
             raise CourseError(
-                f"{name}: question {question} needs its check cell "
-                f"({grading.QUESTIONS[question].call_source}) after its last answer (cell {last})"
+                f"{name}: question {question} needs its check cell ({calls[question]}) after "
+                f"its last answer (cell {last})"
             )
     _refuse_leaks(blocks, exercise, name)
     return exercise
