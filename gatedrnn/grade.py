@@ -35,7 +35,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-__all__ = ["GradeError", "Grade", "grade_notebook", "main", "run_cells"]
+__all__ = ["CellRun", "Grade", "GradeError", "grade_notebook", "grader_cell", "main", "run_cells"]
 
 DEFAULT_TIMEOUT = 60.0  # s per cell
 _TIMEOUT_NAME = "GatedrnnCellTimeout"
@@ -89,87 +89,78 @@ def run_cells(
     cwd: Path | str,
     timeout: float,
     *,
-    timeouts: dict[int, float] | None = None,
+    setup: str = "",
+    setup_timeout: float = 300.0,
 ) -> list[CellRun]:
     """Run code cells in order in one fresh kernel; never raises for what the code does.
 
-    A cell over ``timeout`` seconds (``timeouts[index]`` where given) is interrupted; if the
-    kernel then stays busy (it ignores interrupts) or dies, it is restarted and the following
-    cells run in the new kernel.
+    ``setup`` runs first, and again after every restart, with ``setup_timeout`` (slow imports);
+    :class:`GradeError` if it fails. Each cell then gets ``timeout`` seconds: past that it is
+    interrupted. If the kernel then stays busy (it ignores interrupts) or dies, it is restarted
+    and the following cells run in the new kernel.
     """
     import nbformat
     from jupyter_core.utils import run_sync
     from nbclient import NotebookClient
-    from nbclient.exceptions import CellExecutionError, DeadKernelError
 
-    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(s) for s in sources])
-    limits = timeouts or {}
-    for index, cell in enumerate(nb.cells):
-        cell.metadata["timeout"] = limits.get(index, timeout)
     client = NotebookClient(
-        nb,
+        nbformat.v4.new_notebook(),
         km=_kernel_manager(),
         timeout=timeout,
         timeout_func=lambda cell: cell.metadata.get("timeout", timeout),
         startup_timeout=120,
         allow_errors=False,
         interrupt_on_timeout=True,
-        error_on_timeout={
-            "ename": _TIMEOUT_NAME,
-            "evalue": "did not finish in time and was interrupted",
-            "traceback": [],
-        },
+        error_on_timeout={"ename": _TIMEOUT_NAME, "evalue": "", "traceback": []},
         iopub_timeout=2,
         resources={"metadata": {"path": str(cwd)}},
     )
-    runs: list[CellRun] = []
+
+    def prepare() -> None:
+        if setup:
+            run = _execute(client, setup, setup_timeout)
+            if run.status != "ok":
+                raise GradeError(f"the grader's set-up failed in the kernel: {run.message}")
 
     def restart() -> None:
         run_sync(client.km.restart_kernel)(now=True)
         run_sync(client.kc.wait_for_ready)(timeout=120)
+        prepare()
 
+    runs: list[CellRun] = []
     with client.setup_kernel(stderr=subprocess.DEVNULL, stdout=subprocess.DEVNULL):
-        for index, cell in enumerate(nb.cells):
-            try:
-                client.execute_cell(cell, index)
-            except CellExecutionError as exc:
-                if exc.ename == _TIMEOUT_NAME:
-                    limit = cell.metadata["timeout"]
-                    runs.append(CellRun("timeout", f"did not finish within {limit:g} s and was "
-                                                   "interrupted"))
-                    if not _responds(client, index):
-                        restart()
-                        runs[-1].message += "; the kernel ignored the interrupt and was restarted"
-                    continue
-                runs.append(CellRun("error", f"{exc.ename}: {exc.evalue}".strip()))
-                continue
-            except DeadKernelError:
-                runs.append(CellRun("dead", "the kernel died; it was restarted"))
+        prepare()
+        for source in sources:
+            run = _execute(client, source, timeout)
+            if run.status == "dead":
                 restart()
-                continue
-            result = next(
-                (o["data"].get("text/plain") for o in cell.outputs
-                 if o["output_type"] == "execute_result"),
-                None,
-            )
-            runs.append(CellRun("ok", result=result))
+            elif run.status == "timeout" and _execute(client, _PROBE, 5).status != "ok":
+                restart()
+                run.message += "; the kernel ignored the interrupt and was restarted"
+            runs.append(run)
     return runs
 
 
-def _responds(client, index: int) -> bool:
-    """Whether the kernel runs a trivial cell within a few seconds after an interrupt."""
+def _execute(client, source: str, limit: float) -> CellRun:
+    """Run one cell in the client's kernel within ``limit`` seconds."""
     import nbformat
     from nbclient.exceptions import CellExecutionError, DeadKernelError
 
-    probe = nbformat.v4.new_code_cell(_PROBE, metadata={"timeout": 5})
+    cell = nbformat.v4.new_code_cell(source, metadata={"timeout": limit})
+    client.nb.cells.append(cell)
     try:
-        client.nb.cells.append(probe)
-        client.execute_cell(probe, len(client.nb.cells) - 1, store_history=False)
-        return True
-    except (CellExecutionError, DeadKernelError):
-        return False
-    finally:
-        client.nb.cells.pop()
+        client.execute_cell(cell, len(client.nb.cells) - 1)
+    except CellExecutionError as exc:
+        if exc.ename == _TIMEOUT_NAME:
+            return CellRun("timeout", f"did not finish within {limit:g} s and was interrupted")
+        return CellRun("error", f"{exc.ename}: {exc.evalue}".strip())
+    except DeadKernelError:
+        return CellRun("dead", "the kernel died; it was restarted")
+    result = next(
+        (o["data"].get("text/plain") for o in cell.outputs if o["output_type"] == "execute_result"),
+        None,
+    )
+    return CellRun("ok", result=result)
 
 
 # --------------------------------------------------------------------------------------------
@@ -282,10 +273,11 @@ def _without_checks(source: str) -> str:
 
 
 _SETUP = "import gatedrnn.grading  # the grader's own imports, before the student's cells"
-_SETUP_TIMEOUT = 300.0  # s: a cold import of torch can be slow
 
 
-def _grader_cell(question: str) -> str:
+def grader_cell(question: str) -> str:
+    """The code the grader runs for ``question`` after the student's cells: a fresh import of
+    the checks, then the check on the names the notebook defined; its value is the JSON report."""
     return (
         "import sys as _gatedrnn_sys\n"
         "for _gatedrnn_name in [n for n in list(_gatedrnn_sys.modules)\n"
@@ -307,16 +299,14 @@ def grade_notebook(
     sources = _read_sources(path)
     student = [_without_checks(s) for s in sources]
     checks = EXERCISES[name]
-    cells = [_SETUP, *student, *(_grader_cell(c.question) for c in checks)]
-    runs = run_cells(cells, path.parent.resolve(), timeout, timeouts={0: _SETUP_TIMEOUT})
-    if runs[0].status != "ok":
-        raise GradeError(f"the grader could not import gatedrnn.grading: {runs[0].message}")
+    cells = [*student, *(grader_cell(c.question) for c in checks)]
+    runs = run_cells(cells, path.parent.resolve(), timeout, setup=_SETUP)
     notes = []
-    for number, (source, run) in enumerate(zip(sources, runs[1:], strict=False), start=1):
+    for number, (source, run) in enumerate(zip(sources, runs, strict=False), start=1):
         if run.status != "ok":
             notes.append(f"code cell {number} ({_first_line(source)!r}): {run.message}")
     questions = []
-    for obj, run in zip(checks, runs[1 + len(student):], strict=True):
+    for obj, run in zip(checks, runs[len(student):], strict=True):
         if run.status == "ok" and run.result is not None:
             questions.append(json.loads(ast.literal_eval(run.result)))
             continue
