@@ -208,20 +208,31 @@ def test_gate_explorer_slider_redraws_the_plot(lab, browser):
     (work / "explorer.ipynb").write_text(json.dumps(_notebook(NOTEBOOK_CELLS)))
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
 
-    page = browser.new_page(viewport={"width": 1400, "height": 1000})
+    page = browser.new_page(viewport={"width": 1400, "height": 1080})
+    t0 = time.monotonic()
+    phases = []  # (phase, seconds since the page opened), printed when the test fails
+
+    def mark(phase: str) -> None:
+        phases.append((phase, round(time.monotonic() - t0, 1)))
+
     try:
         page.set_default_timeout(30_000)
         page.goto(f"{url}/lab/tree/explorer.ipynb")
         page.wait_for_selector(".jp-Notebook .jp-Cell")
+        mark("notebook open")
         _run_all_cells(page, n_cells=len(NOTEBOOK_CELLS))
+        mark("cells ran")
 
         page.wait_for_selector(".widget-output img")
         page.wait_for_selector(".widget-slider .noUi-handle")
         before = _plot_src(page)
         assert before and before.startswith("data:image/png")
+        readout = page.locator(".widget-slider .widget-readout").first
+        value_before = readout.inner_text()
+        mark("explorer shown")
         # hide the file browser so the screenshot shows the explorer
         page.keyboard.press("Control+b")
-        page.locator(".widget-output img").first.scroll_into_view_if_needed()
+        page.locator(".jp-Notebook .jp-Cell").first.scroll_into_view_if_needed()
         page.screenshot(path=str(SCREENSHOTS / "gate_explorer.png"))
 
         handle = page.locator(".widget-slider .noUi-handle").first
@@ -239,13 +250,16 @@ def test_gate_explorer_slider_redraws_the_plot(lab, browser):
         )
         after = _plot_src(page)
         assert after.startswith("data:image/png") and after != before
+        assert readout.inner_text() != value_before  # the slider really moved
+        mark("plot redrawn")
         page.locator(".jp-StatusBar-Item", has_text="Idle").first.wait_for()
         page.screenshot(path=str(SCREENSHOTS / "gate_explorer_moved.png"))
+        print("phases (s):", phases)
     except Exception:
         shot = work.parent / "failure.png"
         page.screenshot(path=str(shot))
         log = (work.parent / "server.log").read_text()[-2000:]
-        print(f"screenshot of the failure: {shot}\nserver log (end):\n{log}")
+        print(f"phases (s): {phases}\nscreenshot of the failure: {shot}\nserver log (end):\n{log}")
         raise
     finally:
         page.close()

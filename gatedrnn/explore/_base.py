@@ -26,6 +26,8 @@ from .. import colab
 
 #: Every slider redraws when released, not while dragged: each redraw renders a figure.
 CONTINUOUS_UPDATE = False
+CONTROL_WIDTH = "360px"
+LABEL_WIDTH = "140px"
 
 
 @contextlib.contextmanager
@@ -66,7 +68,6 @@ def float_slider(description: str, value: float, lo: float, hi: float, step: flo
         step=step,
         description=description,
         continuous_update=CONTINUOUS_UPDATE,
-        style={"description_width": "initial"},
         **kw,
     )
 
@@ -80,7 +81,6 @@ def int_slider(description: str, value: int, lo: int, hi: int, step: int = 1, **
         step=step,
         description=description,
         continuous_update=CONTINUOUS_UPDATE,
-        style={"description_width": "initial"},
         **kw,
     )
 
@@ -95,7 +95,6 @@ def log_slider(description: str, value: float, lo_exp: float, hi_exp: float, **k
         step=0.1,
         description=description,
         continuous_update=CONTINUOUS_UPDATE,
-        style={"description_width": "initial"},
         **kw,
     )
 
@@ -134,6 +133,10 @@ class Explorer(widgets.VBox):
         self.figure: Figure | None = None
         self.result: Any = None
         self.png: bytes = b""
+        for control in self.controls.values():  # one column width, one label width
+            control.layout.width = CONTROL_WIDTH
+            if hasattr(control.style, "description_width"):
+                control.style.description_width = LABEL_WIDTH
         self.output = widgets.interactive_output(self._redraw, self.controls)
         grid = widgets.GridBox(
             list(self.controls.values()),
