@@ -54,3 +54,28 @@ def test_colab_helper_enables_the_custom_widget_manager(monkeypatch):
     assert colab.in_colab() is True
     assert colab.enable_widgets() is True
     assert calls == ["on"]
+
+
+def test_in_a_kernel_without_widget_support_the_cell_has_one_output():
+    """nbval's kernel client ignores output widgets: the explorer must not display loose figures."""
+    from jupyter_client.manager import start_new_kernel
+
+    km, kc = start_new_kernel(kernel_name="python3")
+    try:
+        msg_id = kc.execute("from gatedrnn.explore import shapes_explorer\nshapes_explorer()")
+        outputs = []
+        while True:
+            msg = kc.get_iopub_msg(timeout=60)
+            if msg["parent_header"].get("msg_id") != msg_id:
+                continue
+            kind = msg["msg_type"]
+            if kind == "status" and msg["content"]["execution_state"] == "idle":
+                break
+            if kind in ("display_data", "execute_result", "stream", "error"):
+                outputs.append(msg)
+        assert [m["msg_type"] for m in outputs] == ["execute_result"], outputs
+        data = outputs[0]["content"]["data"]
+        assert {"image/png", "text/plain", "application/vnd.jupyter.widget-view+json"} <= set(data)
+    finally:
+        kc.stop_channels()
+        km.shutdown_kernel(now=True)

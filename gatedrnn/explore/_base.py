@@ -5,9 +5,11 @@ plot function that draws them into a matplotlib Figure, and this thin widget wra
 wires the controls to ``compute -> plot`` with :func:`ipywidgets.interactive_output`.
 
 The wrapper draws on a fresh :class:`matplotlib.figure.Figure` (no pyplot state is touched) and
-shows it as a PNG inside the output widget. Its own display also carries that PNG and a short
-text: where no widget front end runs (nbval, a static HTML or PDF render, GitHub) the figure at
-the current values still shows.
+puts it, as a PNG, into the output widget's ``outputs`` (widget state, not a display message: a
+kernel client without widget support, such as nbval, would otherwise collect each figure as a
+loose cell output). The explorer's own display also carries that PNG and a short text: where no
+widget front end runs (nbval, a static HTML or PDF render, GitHub) the figure at the current
+values still shows.
 """
 
 from __future__ import annotations
@@ -19,7 +21,6 @@ from collections.abc import Callable, Iterator, Mapping
 from typing import Any
 
 import ipywidgets as widgets
-from IPython.display import Image, display
 from matplotlib.figure import Figure
 
 from .. import colab
@@ -137,7 +138,10 @@ class Explorer(widgets.VBox):
             control.layout.width = CONTROL_WIDTH
             if hasattr(control.style, "description_width"):
                 control.style.description_width = LABEL_WIDTH
-        self.output = widgets.interactive_output(self._redraw, self.controls)
+        self.output: widgets.Output | None = None
+        output = widgets.interactive_output(self._redraw, self.controls)  # draws once, now
+        self.output = output
+        self._show()
         grid = widgets.GridBox(
             list(self.controls.values()),
             layout=widgets.Layout(
@@ -145,14 +149,28 @@ class Explorer(widgets.VBox):
             ),
         )
         header = widgets.HTML(f"<b>{title}</b>")
-        super().__init__([header, grid, self.output])
+        super().__init__([header, grid, output])
 
     def _redraw(self, **values) -> None:
         fig = new_figure(self._figsize)
         self.result = self._draw(fig, **values)
         self.figure = fig
         self.png = figure_png(fig)
-        display(Image(data=self.png, format="png"))
+        self._show()
+
+    def _show(self) -> None:
+        """Replace the output widget's content by the current figure."""
+        if self.output is None:  # the first draw runs inside interactive_output
+            return
+        figure = {
+            "output_type": "display_data",
+            "data": {
+                "image/png": base64.b64encode(self.png).decode("ascii"),
+                "text/plain": f"<figure: {self.title}>",
+            },
+            "metadata": {},
+        }
+        self.output.outputs = (figure,)
 
     @property
     def values(self) -> dict[str, Any]:
