@@ -237,7 +237,7 @@ def _progress(total: int, progress: bool | None, desc: str):
     return tqdm(total=total, desc=desc, disable=not progress, delay=2.0, leave=False)
 
 
-def _check_common(rho0: float, n_groups: int, record_every: float, dt: float) -> int:
+def _check_common(rho0: float, n_groups: int, record_every: float, dt: float, n: int) -> int:
     if not rho0 > 0:
         raise ValueError(f"rho0 is the target output rate and must be positive (Hz); got {rho0}")
     if not isinstance(n_groups, int | np.integer) or n_groups < 1:
@@ -246,6 +246,11 @@ def _check_common(rho0: float, n_groups: int, record_every: float, dt: float) ->
     if every < 1:
         raise ValueError(
             f"record_every ({record_every} ms) must be at least one time step dt ({dt} ms)"
+        )
+    if n < every:
+        raise ValueError(
+            f"duration ({n * dt / 1000:g} s) must cover at least one recording bin "
+            f"(record_every = {record_every} ms)"
         )
     return every
 
@@ -309,7 +314,7 @@ def simulate_rate(
         res = simulate_rate(60.0); print(round(res.final_rate(), 1), res.cotuning() > 0.8)
     """
     n = _n_steps(duration, dt)
-    every = _check_common(rho0, n_groups, record_every, dt)
+    every = _check_common(rho0, n_groups, record_every, dt, n)
     rng = np.random.default_rng(seed)
     w_e, w_i, group_e, group_i = _initial_weights(w_e_scale, w_i0, n_groups, rng)
     signals = _Signals(n_groups, dt, tau_s, r_bg, r_sig, rng)
@@ -327,12 +332,24 @@ def simulate_rate(
             wi_group = np.bincount(group_i, weights=w_i, minlength=n_groups) / N_I
             i_i = x * wi_group  # (G,) inhibitory drive per group
             y = max(i_e.sum() - i_i.sum(), 0.0)  # output rate, Hz
-            w_i = np.clip(w_i + rule(x[group_i], y, rho0, eta), 0.0, w_max)
+            dw = rule(x[group_i], y, rho0, eta)  # (N_I,)
+            if step == 0:
+                _check_dw(dw)
+            w_i = np.clip(w_i + dw, 0.0, w_max)
             rec.add(y, i_e, i_i, x)
             step += 1
             if step % every == 0:
                 rec.close_bin(w_i, every)
     return rec.result(dt * every, w_e, group_e, group_i, rho0, eta, "rate")
+
+
+def _check_dw(dw) -> None:
+    shape = np.shape(dw)
+    if shape not in ((N_I,), ()) or not np.isfinite(dw).all():
+        raise ValueError(
+            f"rule(pre, post, rho0, eta) must return the weight change of each of the {N_I} "
+            f"inhibitory synapses, finite numbers of shape ({N_I},); got shape {shape}"
+        )
 
 
 class _Recorder:
@@ -539,7 +556,7 @@ def simulate_spiking(
     """
     p = LIFParameters() if lif is None else lif
     n = _n_steps(duration, dt)
-    every = _check_common(rho0, n_groups, record_every, dt)
+    every = _check_common(rho0, n_groups, record_every, dt, n)
     if not tau_stdp > 0:
         raise ValueError(f"tau_stdp must be a positive time constant in ms; got {tau_stdp}")
     rng = np.random.default_rng(seed)

@@ -230,11 +230,17 @@ def test_spiking_is_reproducible_and_fast():
         (dict(dt=0.0), "dt"),
         (dict(record_every=0.1), "record_every"),
         (dict(n_groups=7), "equal signal groups"),
+        (dict(duration=0.01, record_every=50.0), "at least one recording bin"),
     ],
 )
 def test_errors_say_what_is_expected(kwargs, match):
     with pytest.raises(ValueError, match=match):
         P.simulate_rate(**{"duration": 1.0, **kwargs})
+
+
+def test_a_rule_of_the_wrong_shape_is_refused():
+    with pytest.raises(ValueError, match=r"shape \(200,\); got shape \(8,\)"):
+        P.simulate_rate(1.0, rule=lambda pre, post, rho0, eta: np.zeros(8))
 
 
 def test_result_helpers_and_plots():
