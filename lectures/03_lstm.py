@@ -43,6 +43,8 @@ import torch
 
 from gatedrnn import explore, reductions
 
+torch.set_num_threads(1)  # the networks here are tiny: one thread is the fastest
+
 # %% [markdown]
 # ## 1. From a leaky rate unit to a gated one
 #
@@ -219,8 +221,8 @@ print("o = 1:", bool((gate["o"] == 1).all()))
 fig, axes = plt.subplots(1, 2, figsize=(11, 3.6), sharey=True, layout="constrained")
 units = [0, 13, 39]  # tau = 2, about 8 and 20 ms
 colors = ["tab:blue", "tab:orange", "tab:green"]
-for ax, (form, (r, h)) in zip(axes, forms.items()):
-    for unit, color in zip(units, colors):
+for ax, (form, (r, h)) in zip(axes, forms.items(), strict=True):
+    for unit, color in zip(units, colors, strict=True):
         ax.plot(t, r[:, 0, unit], color=color, lw=2, label=f"RateCell, τ = {tau[unit]:.0f} ms")
         ax.plot(t[::4], h[::4, 0, unit], "o", ms=4, mfc="white", mec=color)  # every 4th step
     ax.plot([], [], "o", ms=4, mfc="white", mec="0.3", label="LSTM with fixed gates")
@@ -287,13 +289,24 @@ plt.show()
 
 # %%
 fig, ax = plt.subplots(figsize=(8, 3.4), layout="constrained")
-for b_f, color in zip((0.0, 2.0, 4.0), ("tab:red", "tab:orange", "tab:green")):
+for b_f, color in zip((0.0, 2.0, 4.0), ("tab:red", "tab:orange", "tab:green"), strict=True):
     trace = explore.gate_traces("pulses", b_f=b_f)
     f = trace.lstm.f[0]  # w_f = 0: the forget gate is the same at every step
-    ax.plot(trace.t, trace.lstm.c, color=color, lw=2,
-            label=f"$b_f$ = {b_f:g}: f = {f:.2f}, τ = Δt/(1 − f) = {1 / (1 - f):.1f} steps")
-ax.fill_between(trace.t, 0, trace.x * ax.get_ylim()[1], step="post", color="0.9", label="input pulses")
-ax.set(xlabel="time step t", ylabel="memory cell c", title="The forget gate sets the memory's time constant")
+    ax.plot(
+        trace.t,
+        trace.lstm.c,
+        color=color,
+        lw=2,
+        label=f"$b_f$ = {b_f:g}: f = {f:.2f}, τ = Δt/(1 − f) = {1 / (1 - f):.1f} steps",
+    )
+ax.fill_between(
+    trace.t, 0, trace.x * ax.get_ylim()[1], step="post", color="0.9", label="input pulses"
+)
+ax.set(
+    xlabel="time step t",
+    ylabel="memory cell c",
+    title="The forget gate sets the memory's time constant",
+)
 ax.legend(fontsize="small", frameon=False, loc="upper left")
 plt.show()
 
@@ -340,7 +353,9 @@ variants = {
 for label, cell in variants.items():
     n = sum(p.numel() for p in cell.parameters())
     extra = [name for name, _ in cell.named_parameters() if name.startswith("weight_c")]
-    print(f"{label:14s} {n:5d} parameters; weight_ih {tuple(cell.weight_ih.shape)}; peepholes {extra}")
+    print(
+        f"{label:14s} {n:5d} parameters; weight_ih {tuple(cell.weight_ih.shape)}; peepholes {extra}"
+    )
 
 # %% [markdown]
 # Peepholes add $3H$ numbers (96 here), coupling removes a whole gate block, a quarter of the

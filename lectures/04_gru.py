@@ -46,6 +46,8 @@ import torch
 
 from gatedrnn import derive, explore, reductions
 
+torch.set_num_threads(1)  # the networks here are tiny: one thread is the fastest
+
 # %% [markdown]
 # ## 1. The simple-GRU: the rate network with a gated time constant
 #
@@ -89,7 +91,10 @@ x = torch.randn(40, 8, 3)  # (T, B, I)
 with torch.no_grad():
     r, _ = gatedrnn.Recurrent(sgru)(x)  # (T, B, H)
     h, (h_n, c_n) = gatedrnn.Recurrent(lstm)(x)
-print("simple-GRU equals the coupled LSTM with o = 1, phi2 = identity:", torch.allclose(r, h, atol=1e-6))
+print(
+    "simple-GRU equals the coupled LSTM with o = 1, phi2 = identity:",
+    torch.allclose(r, h, atol=1e-6),
+)
 print("and the LSTM's memory cell is the rate:", torch.allclose(c_n[0], r[-1], atol=1e-6))
 
 # %% [markdown]
@@ -144,7 +149,9 @@ x_t, h_prev = torch.randn(8, 3), torch.randn(8, 16)  # (B, I), (B, H)
 with torch.no_grad():
     h_after, _ = gru_after(x_t, gatedrnn.HiddenState(h_prev))
     h_torch = torch_gru(x_t, h_prev)
-print("GRUCell(reset='after') equals torch.nn.GRUCell:", torch.allclose(h_after, h_torch, atol=1e-6))
+print(
+    "GRUCell(reset='after') equals torch.nn.GRUCell:", torch.allclose(h_after, h_torch, atol=1e-6)
+)
 
 # %% [markdown]
 # And the notes' equations, written out with the notes' letters, give the reset-before cell.
@@ -162,8 +169,12 @@ with torch.no_grad():
     o = torch.sigmoid(x_t @ W_o.T + h_prev @ R_o.T + b_o)  # eq. 18, the reset gate
     h_notes = (1 - z) * h_prev + z * torch.tanh(x_t @ W.T + (o * h_prev) @ R.T + b)  # eq. 16
     h_before, _ = gru_before(x_t, gatedrnn.HiddenState(h_prev))
-print("notes' eq. 16-18 equal GRUCell(reset='before'):", torch.allclose(h_notes, h_before, atol=1e-6))
-print("reset before and after differ (same weights):", bool((h_before - h_after).abs().max() > 1e-3))
+print(
+    "notes' eq. 16-18 equal GRUCell(reset='before'):", torch.allclose(h_notes, h_before, atol=1e-6)
+)
+print(
+    "reset before and after differ (same weights):", bool((h_before - h_after).abs().max() > 1e-3)
+)
 
 # %% [markdown]
 # **Think!** Start from $h_{t-1} = 0$. Do the two GRUs give the same $h_t$ on the first step?
@@ -204,7 +215,8 @@ print("reset before and after differ (same weights):", bool((h_before - h_after)
 #
 # $$
 # F(h, x) = \sigma(-W_z x - R_z h - b_z) \odot h
-#   + \sigma(W_z x + R_z h + b_z) \odot \varphi\big(W x + R\,[\sigma(W_o x + R_o h + b_o) \odot h] + b\big)
+#   + \sigma(W_z x + R_z h + b_z)
+#     \odot \varphi\big(W x + R\,[\sigma(W_o x + R_o h + b_o) \odot h] + b\big)
 # \tag{20}
 # $$
 #
@@ -236,11 +248,14 @@ for reset in ("before", "after"):
     x_t, h_prev = torch.randn(3, dtype=torch.float64), torch.randn(6, dtype=torch.float64)
     J = derive.state_jacobian(cell, x_t, h_prev)  # (H, H) for a single example
 
-    def step(h):
+    def step(h, cell=cell, x_t=x_t):
         return cell(x_t[None], gatedrnn.HiddenState(h[None]))[0][0]  # F(h, x_t), (H,)
 
     J_autograd = torch.autograd.functional.jacobian(step, h_prev)
-    print(f"reset={reset:6s} J {tuple(J.shape)} equals autograd's:", torch.allclose(J, J_autograd, atol=1e-10))
+    print(
+        f"reset={reset:6s} J {tuple(J.shape)} equals autograd's:",
+        torch.allclose(J, J_autograd, atol=1e-10),
+    )
 
 # %% [markdown]
 # ### Fixed points, and their eigenvalues
@@ -271,10 +286,15 @@ guesses = np.array([(a, b) for a in side for b in side])  # (25, 2): 25 starting
 fp = derive.fixed_point(two, np.zeros((len(guesses), 1)), guesses)
 found = np.unique(fp.h[fp.converged].round(6), axis=0, return_index=True)[1]
 points = fp.converged.nonzero()[0][found]  # one example index per distinct fixed point
-print(f"{len(points)} distinct fixed points from {len(guesses)} guesses, all converged:", bool(fp.converged.all()))
+print(
+    f"{len(points)} distinct fixed points from {len(guesses)} guesses, all converged:",
+    bool(fp.converged.all()),
+)
 for k in points:
     h_star = np.round(fp.h[k], 2) + 0.0  # + 0.0 turns a rounded -0.0 into 0.0
-    eigenvalues = sorted(np.round(fp.eigenvalues[k], 2) + 0.0, key=lambda lam: (-lam.real, -lam.imag))
+    eigenvalues = sorted(
+        np.round(fp.eigenvalues[k], 2) + 0.0, key=lambda lam: (-lam.real, -lam.imag)
+    )
     eig = ", ".join(f"{lam.real:+.2f}{lam.imag:+.2f}j" for lam in eigenvalues)
     kind = "stable" if fp.stable[k] else "unstable"
     print(f"h* = ({h_star[0]:+.2f}, {h_star[1]:+.2f})  {kind:8s}  eigenvalues {eig}")
@@ -283,14 +303,18 @@ for k in points:
 grid = np.linspace(-1.3, 1.3, 27)
 h1, h2 = np.meshgrid(grid, grid)
 states = torch.tensor(np.stack([h1.ravel(), h2.ravel()], axis=1))  # (27², 2): a batch of states
-starts = torch.tensor([[0.05, 0.1], [-0.1, 0.02], [0.9, 0.1], [-0.3, -1.2], [1.2, -0.6]], dtype=torch.float64)
+starts = torch.tensor(
+    [[0.05, 0.1], [-0.1, 0.02], [0.9, 0.1], [-0.3, -1.2], [1.2, -0.6]], dtype=torch.float64
+)
 with torch.no_grad():
     moved, _ = two(torch.zeros(len(states), 1, dtype=torch.float64), gatedrnn.HiddenState(states))
     step = (moved - states).numpy()  # F(h) - h on the grid
     paths, _ = gatedrnn.Recurrent(two)(torch.zeros(25, len(starts), 1, dtype=torch.float64), starts)
 
 fig, ax = plt.subplots(figsize=(5.6, 5.8), layout="constrained")
-ax.streamplot(h1, h2, step[:, 0].reshape(h1.shape), step[:, 1].reshape(h1.shape), color="0.75", density=1.1)
+ax.streamplot(
+    h1, h2, step[:, 0].reshape(h1.shape), step[:, 1].reshape(h1.shape), color="0.75", density=1.1
+)
 for j in range(len(starts)):
     path = np.vstack([starts[j].numpy(), paths[:, j].numpy()])
     ax.plot(path[:, 0], path[:, 1], ".-", color="tab:blue", lw=1, ms=4)
@@ -299,7 +323,12 @@ for k in points:
 ax.plot([], [], ".-", color="tab:blue", label="trajectories $h_t$")
 ax.plot([], [], "o", mec="k", mfc="k", label="stable fixed point")
 ax.plot([], [], "o", mec="k", mfc="white", label="unstable fixed point")
-ax.set(xlabel="$h_1$", ylabel="$h_2$", aspect="equal", title="A two-unit GRU: grey lines follow $F(h) - h$")
+ax.set(
+    xlabel="$h_1$",
+    ylabel="$h_2$",
+    aspect="equal",
+    title="A two-unit GRU: grey lines follow $F(h) - h$",
+)
 fig.legend(fontsize="small", loc="outside lower center", ncols=3, frameon=False)
 plt.show()
 
@@ -364,12 +393,20 @@ for b_u in (-2.0, 0.0, 3.0):
 fig, ax = plt.subplots(figsize=(5.4, 5.2), layout="constrained")
 angle = np.linspace(0, 2 * np.pi, 200)
 ax.plot(np.cos(angle), np.sin(angle), color="k", lw=0.8)
-for (b_u, eig), color in zip(spectra.items(), ("tab:red", "tab:orange", "tab:green")):
+for (b_u, eig), color in zip(spectra.items(), ("tab:red", "tab:orange", "tab:green"), strict=True):
     z_gate = 1 - 1 / (1 + np.exp(-b_u))
-    ax.plot(eig.real, eig.imag, "o", ms=4, color=color, label=f"$b_u$ = {b_u:+.0f} (z ≈ {z_gate:.2f})")
+    ax.plot(
+        eig.real, eig.imag, "o", ms=4, color=color, label=f"$b_u$ = {b_u:+.0f} (z ≈ {z_gate:.2f})"
+    )
     ax.axvline(1 - z_gate, color=color, ls=":", lw=1)  # the leak term of eq. 21: λ = 1 - z
-ax.set(xlabel="Re λ", ylabel="Im λ", aspect="equal", xlim=(-1.1, 1.1), ylim=(-1.1, 1.1),
-       title="Eigenvalues of J at the fixed point, 32-unit GRU")
+ax.set(
+    xlabel="Re λ",
+    ylabel="Im λ",
+    aspect="equal",
+    xlim=(-1.1, 1.1),
+    ylim=(-1.1, 1.1),
+    title="Eigenvalues of J at the fixed point, 32-unit GRU",
+)
 ax.legend(fontsize="small", loc="lower left", title="update-gate bias")
 plt.show()
 
@@ -384,8 +421,8 @@ plt.show()
 #
 # The explorer below puts the two pictures side by side. Left: one rate unit with a fixed
 # $z = \Delta t/\tau$, its Euler steps against the exact solution (lecture 02). Right: one GRU
-# unit whose gate $z_t = \sigma(w_z x_t + b_z)$ moves with two input pulses; its $\tau_{\mathrm{eff}}$
-# (dotted, log axis) drops while a pulse is on and climbs back when it is off.
+# unit whose gate $z_t = \sigma(w_z x_t + b_z)$ moves with two input pulses; its
+# $\tau_{\mathrm{eff}}$ (dotted, log axis) drops while a pulse is on and climbs back when it is off.
 #
 # Try: $b_z = -6$ (the unit hardly moves, except during the pulses), $w_z = 0$ (a fixed gate:
 # the GRU unit is a rate unit again), $w_z = -8$ with $b_z = 4$ (the unit *freezes* while the
