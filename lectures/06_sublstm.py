@@ -1,0 +1,439 @@
+# %% [markdown]
+# [![Open in Colab](https://colab.research.google.com/assets/colab-badge.svg)](https://colab.research.google.com/github/gatedrnn/gatedrnn/blob/main/lectures/06_sublstm.ipynb)
+# [![Binder](https://mybinder.org/badge_logo.svg)](https://mybinder.org/v2/gh/gatedrnn/gatedrnn/main?urlpath=lab/tree/lectures/06_sublstm.ipynb)
+#
+# # Lecture 06 — Cortical microcircuits as gated RNNs: the subLSTM
+#
+# Cortex is built from excitatory and inhibitory cells wired in a stereotyped, layered circuit
+# that repeats across areas. The LSTM is built from a memory cell and gates. Costa et al.
+# (NIPS 2017) put the two side by side: the memory cell is a group of recurrently connected
+# pyramidal cells, the gates are inhibitory interneurons. But inhibition *subtracts*; it does
+# not multiply. Swap every multiplicative gate for a subtractive one and you get the subLSTM,
+# a gated network a cortical circuit could plausibly run, that learns nearly as well as the
+# LSTM.
+#
+# **After this lecture you can**
+#
+# - name the two main cell types of cortex and say in what sense inhibitory cells act as gates;
+# - map the parts of an LSTM unit onto a cortical microcircuit (Costa et al. 2017);
+# - say when a multiplicative and when a subtractive gate is open or closed;
+# - write the subLSTM and fix-subLSTM next to the LSTM, and run them with `gatedrnn`;
+# - show, symbolically and numerically, how subtractive gates change the gradient that reaches
+#   the candidate, and what they leave unchanged;
+# - quote the published comparison with the LSTM and find where lecture 07 reproduces it.
+#
+# **Time:** about 50 minutes. The exercise that goes with it is `exercises/ex06_sublstm.ipynb`.
+
+# %%
+# On Colab only: install the course package, then turn on Colab's widget manager.
+import subprocess
+import sys
+
+if "google.colab" in sys.modules:
+    subprocess.run(
+        [sys.executable, "-m", "pip", "install", "-q", "gatedrnn @ git+https://github.com/gatedrnn/gatedrnn"],
+        check=True,
+    )
+import gatedrnn
+from gatedrnn import colab
+
+colab.enable_widgets()  # does nothing outside Colab
+
+# %%
+import matplotlib.pyplot as plt
+import numpy as np
+import torch
+from IPython.display import Markdown
+
+from gatedrnn import derive, explore
+from gatedrnn.derive import symbolic
+from gatedrnn.explore.gradients import flow_cell
+
+torch.set_num_threads(1)  # the networks here are tiny: one thread is the fastest
+
+# %% [markdown]
+# ## 1. Why a recurrent network needs more structure
+#
+# The delayed addition task (lecture 07) shows a network a long sequence of numbers, two of
+# them marked, and asks for the sum of the marked two at the end. A plain recurrent network
+# struggles. A hand-built solution needs two kinds of unit:
+#
+# - an **integrator**, a unit that adds what it receives and holds it (a leaky rate unit with a
+#   very long time constant, lecture 02);
+# - a **gating** unit, which lets an input into the integrator only when it is marked and
+#   blocks it otherwise.
+#
+# The LSTM's memory cell is the integrator, its input gate the gating unit (lecture 03). The
+# question of this lecture: what would the gating unit be in cortex?
+
+# %% [markdown]
+# ## 2. Excitatory and inhibitory cells; inhibitory cells as gates
+#
+# Cortex has two main kinds of neurons. **Excitatory** cells (mostly pyramidal cells, about
+# 80 %) make synapses with positive weights onto the cells they contact; **inhibitory**
+# interneurons (about 20 %) make synapses with negative weights. That is Dale's principle of
+# lectures 02 and 05: the sign belongs to the presynaptic cell, so each column of $R$ has one
+# sign.
+#
+# Inhibitory cells come in types that target different parts of their postsynaptic cells:
+# basket cells the soma and nearby dendrites, others the distal dendrites or the axon's start.
+# Placed like that, an inhibitory cell can shut one input pathway of a pyramidal cell while
+# leaving the others alone, or silence the cell's output altogether. This is gating (Vogels &
+# Abbott 2009 showed how balanced, co-tuned inhibition lets a network gate signals on and off;
+# Hennequin et al. 2017 review how inhibition keeps excitation in check). In vivo, excitation and
+# inhibition onto a cell are closely *balanced*, and lecture 05 showed how inhibitory plasticity
+# (Vogels et al. 2011) can produce that balance.
+#
+# ### The LSTM unit as a cortical microcircuit (Costa et al. 2017)
+#
+# | LSTM part | in the microcircuit |
+# |---|---|
+# | input $x_t$, candidate $z_t$ | sensory or upstream input arriving at pyramidal cells of layer 2/3 (or 4), which project to the memory cells |
+# | memory cell $c_t$ | recurrently connected pyramidal cells of layer 5: the recurrent excitation holds activity |
+# | forget gate $f_t$ | the decay of that held activity, a time constant |
+# | input gate $i_t$ | inhibitory basket cells that balance the input onto the layer-5 cells |
+# | output gate $o_t$ | inhibitory basket cells (in layer 6, 2/3 or 4, or in a downstream area) that gate what the memory cells send on |
+#
+# The mapping is a sketch, not a wiring diagram. Its biggest mismatch is the arithmetic: an
+# LSTM gate *multiplies* its signal, while an inhibitory synapse adds a negative current. How
+# strongly inhibition acts on a neuron's firing rate, subtractively (shifting the rate down) or
+# divisively (scaling it), depends on the cell types and the regime, and experiments have
+# reported both. Costa et al. take the simplest reading, subtraction, and ask whether a network
+# with subtractive gates can still learn.
+
+# %% [markdown]
+# ## 3. Multiplicative and subtractive gates
+#
+# A multiplicative gate $g \in [0, 1]$ passes $g \cdot s$ of a signal $s$; a subtractive gate
+# passes $s - g$.
+#
+# **Think!** (the lecture's group discussion; 5 minutes with a neighbour) When is a gate
+# **open** and when is it **closed**, for multiplicative gating ($i \odot z$) and for
+# subtractive gating ($z - i$)?
+#
+# <details><summary>Answer</summary>
+#
+# - **Multiplicative:** open at $i = 1$ (the whole signal passes), closed at $i = 0$ (nothing
+#   passes, however large the signal). Closing does not depend on the signal.
+# - **Subtractive:** open at $i = 0$ (nothing is taken away) — so an idle inhibitory cell means
+#   an open gate. It closes as $i$ grows, but only *relative to the signal*: $z - i$ is zero
+#   when the inhibition matches the excitation, $i = z$. A neuron with a threshold (a firing rate
+#   cannot be negative) is silenced as soon as $i \ge z$, so a strong enough inhibitory cell
+#   closes the gate for every signal below its own level, and a stronger signal still gets
+#   through. In the subLSTM both $z$ and $i$ lie in $[0, 1]$, so $i = 1$ closes the gate for
+#   every candidate, and a closed gate is exactly *balanced* excitation and inhibition.
+#
+# </details>
+#
+# The figure draws both rules for three signal strengths.
+
+# %%
+gate = np.linspace(0, 1, 101)
+fig, axes = plt.subplots(1, 2, figsize=(10, 3.4), sharey=True, layout="constrained")
+for s, color in zip((0.25, 0.5, 1.0), ("tab:blue", "tab:orange", "tab:green"), strict=True):
+    axes[0].plot(gate, gate * s, color=color, lw=2, label=f"signal z = {s:g}")
+    axes[1].plot(gate, s - gate, color=color, lw=1, ls="--")
+    axes[1].plot(gate, np.maximum(s - gate, 0), color=color, lw=2, label=f"signal z = {s:g}")
+axes[0].set(
+    title="multiplicative: $i \\cdot z$ (open at $i = 1$)", xlabel="gate $i$", ylabel="what passes"
+)
+axes[1].set(title="subtractive: $z - i$ (open at $i = 0$)", xlabel="gate $i$")
+axes[1].plot([], [], color="0.4", lw=1, ls="--", label="$z - i$ without a threshold")
+axes[1].axhline(0, color="0.8", lw=0.8)
+for ax in axes:
+    ax.legend(fontsize="small", frameon=False)
+plt.show()
+
+# %% [markdown]
+# ## 4. The subLSTM, next to the LSTM
+#
+# Costa et al. keep the LSTM's gates and change three things: the candidate is a sigmoid (a
+# firing rate, non-negative, like every other unit), the input gate subtracts from it, and the
+# output gate subtracts from the cell's output. With every pre-activation
+# $W x_t + R h_{t-1} + b$ (one block per gate):
+#
+# | | LSTM | subLSTM |
+# |---|---|---|
+# | gates | $[i_t, f_t, o_t] = \sigma(W x_t + R h_{t-1} + b)$ | $[i_t, f_t, o_t] = \sigma(W x_t + R h_{t-1} + b)$ |
+# | candidate | $z_t = \tanh(W_z x_t + R_z h_{t-1} + b_z)$ | $z_t = \sigma(W_z x_t + R_z h_{t-1} + b_z)$ |
+# | memory | $c_t = f_t \odot c_{t-1} + z_t \odot i_t$ | $c_t = f_t \odot c_{t-1} + z_t - i_t$ |
+# | output | $h_t = \tanh(c_t) \odot o_t$ | $h_t = \sigma(c_t) - o_t$ |
+#
+# In equations, the subLSTM is
+#
+# $$
+# [i_t, f_t, z_t, o_t] = \sigma(W x_t + R h_{t-1} + b)
+# \tag{23}
+# $$
+#
+# $$
+# c_t = f_t \odot c_{t-1} + z_t - i_t
+# \tag{24}
+# $$
+#
+# $$
+# h_t = \sigma(c_t) - o_t.
+# \tag{25}
+# $$
+#
+# **fix-subLSTM** goes one step further: the forget gate is no longer computed from the input
+# but is one learned number per unit, $f = \sigma(\beta) \in [0, 1]$, a fixed time constant
+# like the membrane's in lecture 02:
+#
+# $$
+# c_t = f \odot c_{t-1} + z_t - i_t, \qquad f = \sigma(\beta) \text{ (learned, constant in time)}.
+# \tag{26}
+# $$
+#
+# In the library: `gatedrnn.SubLSTMCell(I, H)` and `SubLSTMCell(I, H, fixed_forget=True)`,
+# with the LSTM's fused layout, blocks **(i, f, z, o)** (fix-subLSTM: **(i, z, o)** and a
+# parameter `forget_logit`, $\beta$).
+
+# %%
+cells = {
+    "LSTM": gatedrnn.LSTMCell(10, 32),
+    "subLSTM": gatedrnn.SubLSTMCell(10, 32),
+    "fix-subLSTM": gatedrnn.SubLSTMCell(10, 32, fixed_forget=True),
+}
+for name, cell in cells.items():
+    shapes = ", ".join(f"{k} {tuple(p.shape)}" for k, p in cell.named_parameters())
+    print(f"{name:12s} {sum(p.numel() for p in cell.parameters()):5d} parameters: {shapes}")
+
+# %% [markdown]
+# The LSTM and the subLSTM have the same parameters, so the same weights can drive both. Copy an
+# LSTM's weights into a subLSTM and feed both the same input: the gates are identical numbers,
+# only what the cell does with them differs.
+
+# %%
+torch.manual_seed(0)  # the same random weights and inputs on every run
+lstm = gatedrnn.LSTMCell(3, 16)
+sub = gatedrnn.SubLSTMCell(3, 16)
+sub.load_state_dict(lstm.state_dict())  # same names, same shapes
+x = torch.randn(30, 4, 3)  # (T, B, I)
+with torch.no_grad():
+    h_lstm, _ = gatedrnn.Recurrent(lstm)(x)  # (T, B, H)
+    h_sub, _ = gatedrnn.Recurrent(sub)(x)
+print("LSTM outputs lie in (-1, 1):   ", bool(h_lstm.abs().max() < 1))
+print("subLSTM outputs lie in (-1, 1):", bool(h_sub.abs().max() < 1))
+print("and they differ:", bool((h_lstm - h_sub).abs().max() > 0.1))
+
+# %% [markdown]
+# **Think!** The subLSTM's output $h_t = \sigma(c_t) - o_t$ can be negative. A firing rate
+# cannot. How can a negative $h$ still make sense in the circuit picture?
+#
+# <details><summary>Answer</summary>
+#
+# Read $h_t$ as the *net* effect a unit has downstream: the excitation the memory cells send,
+# $\sigma(c_t)$, minus the inhibition the output-gate cells add onto the same targets, $o_t$.
+# Both are non-negative rates; their difference, seen by the receiving cells, can have either
+# sign. The weights $R$ then act on this net drive.
+#
+# </details>
+
+# %% [markdown]
+# ## 5. Explorer: one LSTM unit, one subLSTM unit, the same gates
+#
+# Both units get the same input and the same gate weights; the left column multiplies, the right
+# column subtracts. At the start values, the subLSTM's memory climbs even between the pulses:
+# its candidate is a rate, $z = \sigma(0) = 0.5$ with no input, and the input gate
+# $i \approx 0.12$ takes away less than that. "No input" is not "no candidate".
+#
+# Try:
+#
+# 1. $w_i = 0$, $b_i = 0$: the input gate now sits at $i = 0.5$, balancing the resting candidate.
+#    The subLSTM's memory rests at 0 between the pulses and takes in the pulses: a balanced gate.
+# 2. Then $b_o = 0$: $o = 0.5$ balances the output too, and $h$ rests at
+#    $\sigma(0) - 0.5 = 0$.
+# 3. $b_i = 6$: the LSTM's input gate opens wide, the subLSTM's closes. The subLSTM's memory
+#    is pushed down at every step and turns negative; the pulses only slow its fall.
+# 4. $b_f = -2$ in both: little memory in either, whatever the gates.
+
+# %%
+# NBVAL_IGNORE_OUTPUT
+explore.gate_explorer()
+
+# %% [markdown]
+# ## 6. Gradient flow: what subtraction changes, and what it does not
+#
+# Training by backpropagation through time (lecture 07) needs the loss's gradient to reach
+# every weight. Where a multiplicative gate is closed, it closes the gradient path too. Take one
+# unit and differentiate (SymPy, in `derive.symbolic`):
+
+# %%
+lstm_d = symbolic.lstm_derivatives()
+sub_d = symbolic.sublstm_derivatives()
+rows = ["c_t", "h_t", "dc/dz", "dh/dz", "dh/da_z", "dc/di", "dh/do", "dc/dc_prev"]
+Markdown(symbolic.latex_table(lstm_d, sub_d, headers=["LSTM", "subLSTM"], rows=rows))
+
+# %% [markdown]
+# Read the rows $\partial c_t/\partial z_t$ and $\partial h_t/\partial z_t$. In the LSTM the
+# candidate's gradient is multiplied by the input gate $i_t$ and the output gate $o_t$; in the
+# subLSTM **both gates drop out**, and what is left is $\sigma'(c_t)$. The last row is the same
+# for both: the memory path $c_{t-1} \to c_t$ is $f_t$ in either cell.
+#
+# Numbers make it concrete. With both gates nearly closed for the LSTM ($i = o = 0.05$) and
+# nearly open ($0.95$), the same memory and candidate:
+
+# %%
+for i_o in (0.05, 0.95):
+    point = dict(i=i_o, o=i_o, f=0.9, z=0.6, c_prev=0.5)
+    lstm_value = symbolic.evaluate(lstm_d, **point)["dh/dz"]
+    sub_value = symbolic.evaluate(sub_d, **point)["dh/dz"]
+    print(f"i = o = {i_o}:  LSTM dh/dz = {lstm_value:.3g}   subLSTM dh/dz = {sub_value:.3g}")
+
+# %% [markdown]
+# Closing the LSTM's two gates cuts the candidate's gradient by a factor of about 180
+# ($0.05^2$ against $0.95^2$, partly made up by a larger $\tanh'(c_t)$ at the smaller $c_t$).
+# The subLSTM's gradient hardly moves: the gates change it only through $c_t$, by shifting
+# where $\sigma'(c_t)$ is evaluated.
+#
+# The same holds for a whole network trained end to end. Below, a 32-unit LSTM and a subLSTM with
+# the same initial weights (forget bias 3) read 40 random inputs; the loss is the sum of the last
+# outputs; autograd gives the gradient with respect to the candidate's input weights $W_z$. We
+# sweep the bias of the input gate (left) or of the output gate (right): $\sigma(b)$ is the
+# gate's typical value.
+
+# %%
+x = torch.from_numpy(np.random.default_rng(1).standard_normal((40, 4, 4)))  # (T, B, I)
+H = 32
+biases = np.arange(-6.0, 6.1, 1.5)
+grad_norm = {}
+for kind in ("LSTM", "subLSTM"):
+    for gate_name, block in (("i", 0), ("o", 3)):  # fused blocks (i, f, z, o)
+        norms = []
+        for b in biases:
+            cell = flow_cell(kind, H, 4, forget_bias=3.0)  # float64, the same seed every time
+            with torch.no_grad():
+                cell.bias_ih[block * H : (block + 1) * H] = b
+            out, _ = gatedrnn.Recurrent(cell)(x)
+            out[-1].sum().backward()  # L = sum of h_T
+            norms.append(cell.weight_ih.grad[2 * H : 3 * H].norm().item())  # block z: ‖∂L/∂W_z‖
+        grad_norm[kind, gate_name] = np.array(norms)
+
+fig, axes = plt.subplots(1, 2, figsize=(10, 3.6), sharey=True, layout="constrained")
+for ax, gate_name in zip(axes, ("i", "o"), strict=True):
+    for kind, color in (("LSTM", "tab:blue"), ("subLSTM", "tab:orange")):
+        ax.semilogy(biases, grad_norm[kind, gate_name], "o-", color=color, label=kind)
+    ax.set(
+        xlabel=f"bias $b_{gate_name}$ of the {'input' if gate_name == 'i' else 'output'} gate",
+        title=f"gradient reaching the candidate vs gate ${gate_name}$",
+    )
+    ax.legend(frameon=False)
+axes[0].set_ylabel(r"$\|\partial L / \partial W_z\|$")
+plt.show()
+
+# %% [markdown]
+# - **Output gate (right).** The LSTM's candidate gradient grows more than a hundredfold as $o$
+#   opens; the subLSTM's is flat. A subtractive output gate never blocks the gradient.
+# - **Input gate (left).** The LSTM's gradient collapses when the input gate closes
+#   ($b_i < -2$). The subLSTM's rises and falls instead: the input gate does not multiply its
+#   gradient, but it sets where the memory settles, $c \approx (z - i)/(1 - f)$, and a memory far
+#   from 0 sits where $\sigma'(c)$ is tiny. The subLSTM's gradient is largest where input and
+#   inhibition are balanced, $i \approx z$.
+#
+# ### Through time
+#
+# What carries a gradient back over many steps is the memory path, $\partial c_t/\partial
+# c_{t-1} = f_t$, and that is the same in all three cells. `derive.gradient_flow` multiplies the
+# Jacobians back from a loss on the last step and returns $\|\partial L/\partial h_t\|$; the
+# fix-subLSTM gets the subLSTM's weights with $\beta$ equal to the forget bias.
+
+# %%
+xs = np.random.default_rng(1).standard_normal((100, 4, 4))  # (T, B, I)
+fig, axes = plt.subplots(1, 2, figsize=(11, 3.8), sharey=True, layout="constrained")
+for ax, forget_bias in zip(axes, (1.0, 3.0), strict=True):
+    lstm = flow_cell("LSTM", H, 4, forget_bias=forget_bias)
+    sub = flow_cell("subLSTM", H, 4, forget_bias=forget_bias)
+    fix = gatedrnn.SubLSTMCell(4, H, fixed_forget=True).double()
+    keep = torch.cat([torch.arange(0, H), torch.arange(2 * H, 4 * H)])  # rows of blocks i, z, o
+    with torch.no_grad():
+        fix.weight_ih.copy_(sub.weight_ih[keep])
+        fix.weight_hh.copy_(sub.weight_hh[keep])
+        fix.bias_ih.copy_(sub.bias_ih[keep])
+        fix.bias_hh.copy_(sub.bias_hh[keep])
+        fix.forget_logit.fill_(forget_bias)  # f = σ(β), the same in every step
+    f_typical = 1 / (1 + np.exp(-forget_bias))  # σ(forget bias)
+    curves = {
+        name: derive.gradient_flow(cell, xs)
+        for name, cell in (("LSTM", lstm), ("subLSTM", sub), ("fix-subLSTM", fix))
+    }
+    derive.plot_gradient_flow(
+        curves,
+        ax,
+        title=f"forget bias {forget_bias:g}: f ≈ σ({forget_bias:g}) = {f_typical:.2f}",
+    )
+axes[1].set_ylabel("")
+plt.show()
+
+# %% [markdown]
+# With $f \approx 0.73$ (left) the gradient dies exponentially in all three cells; with
+# $f \approx 0.95$ (right) it survives 100 steps in all three. The forget gate decides how far
+# the gradient travels, whatever the gating. The curves differ in a second path: the gradient
+# also goes back through $h_t$ and the recurrent weights $R$. The LSTM passes it with a factor
+# $o_t \tanh'(c_t)$ (up to 1), the subLSTM with $\sigma'(c_t) \le 1/4$. So the subLSTMs' curves
+# fall at about the rate of $f$ alone ($0.73$ per step), the LSTM's a little more slowly.
+# Subtractive gating changes how the gradient is shared out *within* a step, not the memory
+# path *through* time.
+#
+# **Think!** fix-subLSTM cannot close its forget gate in response to the input. What does it
+# lose, and why might it still do nearly as well as the subLSTM (section 7)?
+#
+# <details><summary>Answer</summary>
+#
+# It loses the ability to *reset*: an LSTM can hold a value and then drop it when a cue
+# arrives; a fix-subLSTM unit forgets at the same rate all the time. But a network of many
+# units can learn a spread of fixed forget values, some slow (long memory) and some fast, and
+# the subtractive input gate can still cancel what comes in. Many tasks need memories on a few
+# time scales more than they need resets, and a fixed time constant per neuron is also the
+# more biological assumption (lecture 02).
+#
+# </details>
+#
+# The explorer lets you vary the sequence length, the recurrent weight scale and the forget
+# bias (it adds the vanilla RNN and the GRU if you select them).
+
+# %%
+# NBVAL_IGNORE_OUTPUT
+explore.gradient_flow_explorer(kinds=("LSTM", "subLSTM"), forget_bias=1.0)
+
+# %% [markdown]
+# ## 7. How well do they learn? The published numbers
+#
+# Costa et al. (2017) trained all three cells on sequential MNIST (the image fed one pixel per
+# step, 784 steps) and on word-level language modelling:
+#
+# | task | measure | LSTM | subLSTM | fix-subLSTM |
+# |---|---|---|---|---|
+# | sequential MNIST, 100 units | test accuracy (%) | 97.96 | 97.29 | 97.27 |
+# | Penn Treebank, 2 layers × 100 units | test perplexity | 88.39 | 91.46 | 91.84 |
+# | Penn Treebank, 2 layers × 200 units | test perplexity | 74.60 | 79.59 | 81.97 |
+# | WikiText-2, 2 layers × 100 units | test perplexity | 102.77 | 103.36 | 105.06 |
+#
+# (lower perplexity is better). The subLSTM learns almost as well as the LSTM: within about one
+# point of accuracy, and a few perplexity points; a fixed forget gate costs little more. A
+# network with only subtractive, inhibition-like gates is thus a serious model, not a toy.
+#
+# Lecture 07 trains LSTM, GRU and subLSTM with `gatedrnn.train` on the delayed addition task,
+# sequential MNIST and language modelling, and compares them with these numbers; the full runs
+# (too long for a lecture) are in `benchmarks/RESULTS.md`.
+
+# %% [markdown]
+# ## Summary
+#
+# - Cortex has excitatory and inhibitory cells; inhibitory interneurons that target specific
+#   parts of a cell can gate its inputs and outputs.
+# - Costa et al. (2017) map an LSTM unit onto a microcircuit: layer-5 pyramidal cells as the
+#   memory, inhibitory basket cells as the input and output gates, the decay as the forget gate.
+# - A multiplicative gate is open at 1 and closed at 0; a subtractive gate is open at 0 and
+#   closes when inhibition matches excitation.
+# - subLSTM (eq. 23–25): $c_t = f_t \odot c_{t-1} + z_t - i_t$, $h_t = \sigma(c_t) - o_t$;
+#   fix-subLSTM (eq. 26) learns one constant forget value per unit. `gatedrnn.SubLSTMCell`,
+#   `fixed_forget=True`.
+# - In the subLSTM the input and output gates drop out of the candidate's gradient; the
+#   gradient through time is carried by the forget gate, as in the LSTM.
+# - On sequential MNIST and language modelling the subLSTM comes within a few percent of the
+#   LSTM.
+#
+# **Exercise 6** (`exercises/ex06_sublstm.ipynb`): write the subLSTM step, check it against
+# `gatedrnn.SubLSTMCell`, and train it on the delayed addition task until it beats the 0.167
+# baseline. **Next:** lecture 07, training gated RNNs.
