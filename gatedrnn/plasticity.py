@@ -40,7 +40,6 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
-from scipy.signal import lfilter
 
 __all__ = [
     "N_E",
@@ -167,6 +166,14 @@ def excitatory_tuning(n_groups: int = N_GROUPS, preferred: int | None = None) ->
     return 0.35 + 1.0 / (1.0 + d.astype(float) ** 4 / 2.0)
 
 
+def _decay_filter(x: np.ndarray, d: float, start) -> np.ndarray:
+    """y[k] = d * y[k-1] + x[k] along axis 0, from y[-1] = start (a scalar, or x[0]'s shape)."""
+    from scipy.signal import lfilter  # here, not at the top: scipy.signal takes seconds to load
+
+    zi = np.expand_dims(d * np.asarray(start, dtype=float), 0)
+    return lfilter([1.0], [1.0, -d], x, axis=0, zi=zi)[0]
+
+
 class _Signals:
     """Group rates r_g(t) = r_bg + r_sig * [s_g(t)]_+, s_g an OU process with unit variance."""
 
@@ -179,7 +186,7 @@ class _Signals:
     def next(self, n: int) -> np.ndarray:
         """(n, G) rates in Hz for the next n steps."""
         noise = self.b * self.rng.standard_normal((n, self.s.size))
-        s = lfilter([1.0], [1.0, -self.a], noise, axis=0, zi=(self.a * self.s)[None, :])[0]
+        s = _decay_filter(noise, self.a, self.s)
         self.s = s[-1]
         return self.r_bg + self.r_sig * np.maximum(s, 0.0)
 
@@ -476,7 +483,7 @@ def _trace_rule(step_pre, index_pre, spikes_post, x_pre, x_post, n, d, alpha):
     decay = d ** np.arange(n)  # (n,) d^k
     post = np.zeros(n)
     post[spikes_post] = 1.0
-    xp = lfilter([1.0], [1.0, -d], post, zi=[d * x_post])[0]  # (n,) post trace at every step
+    xp = _decay_filter(post, d, x_post)  # (n,) post trace at every step
     dw = np.bincount(index_pre, weights=xp[step_pre] - alpha, minlength=x_pre.size)
     for k in spikes_post:
         before = step_pre <= k
@@ -594,8 +601,8 @@ def simulate_spiking(
             kick_e = p.gbar_e * kick_e.reshape(every, n_groups)
             kick_i = p.gbar_i * kick_i.reshape(every, n_groups)
             # g[k] = d * g[k-1] + kick[k]
-            ge = lfilter([1.0], [1.0, -d_e], kick_e, axis=0, zi=(d_e * g_e)[None, :])[0]
-            gi = lfilter([1.0], [1.0, -d_i], kick_i, axis=0, zi=(d_i * g_i)[None, :])[0]
+            ge = _decay_filter(kick_e, d_e, g_e)
+            gi = _decay_filter(kick_i, d_i, g_i)
             g_e, g_i = ge[-1], gi[-1]
 
             vs, spikes, v, refractory = _lif(
