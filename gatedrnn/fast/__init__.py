@@ -35,7 +35,7 @@ from ..cells import (
     VanillaRNNCell,
 )
 from .activations import TANH, activation
-from .gru import GRUBeforeKernel, SimpleGRUKernel
+from .gru import GRUAfterKernel, GRUBeforeKernel, SimpleGRUKernel
 from .lstm import LSTMKernel
 from .rate import RateKernel
 from .sequence import FusedSequence, Kernel
@@ -68,7 +68,9 @@ def fast_path(cell: RecurrentCell) -> str | Kernel | None:
     if kind is VanillaRNNCell:
         return "torch"
     if kind is GRUCell:
-        return "torch" if cell.reset == "after" else GRUBeforeKernel()
+        if cell.reset == "before":
+            return GRUBeforeKernel()
+        return "torch" if cell.weight_hh.is_cuda else GRUAfterKernel()
     if kind is LSTMCell:
         phi1, phi2 = activation(cell.phi1), activation(cell.phi2)
         if phi1 is None or phi2 is None:

@@ -10,6 +10,17 @@ simple-GRU (notes eq. 14–15), blocks (z, n):
     backward (:func:`~.sequence.hidden_bptt`): da_z = dh_t ⊙ (n - h_{t-1}) ⊙ σ'(z),
     da_n = dh_t ⊙ z ⊙ φ'(n), and h_{t-1} receives dh_t ⊙ (1 - z) + Rᵀ da_t.
 
+GRU with the reset gate after R (PyTorch, cuDNN), blocks (r, u, n), used on the CPU where it beats
+``torch.nn.GRU``'s kernel (cuDNN runs it on a GPU):
+
+    g = R h_{t-1} + b_h                         (the n block g_n is kept for the backward pass)
+    r = σ(W_r x_t + b_ir + g_r),   u = σ(W_u x_t + b_iu + g_u)
+    n = tanh(W_n x_t + b_in + r ⊙ g_n)
+    h_t = u ⊙ h_{t-1} + (1 - u) ⊙ n
+
+    backward: da_n = dh_t ⊙ (1 - u) ⊙ (1 - n²),   dg_n = da_n ⊙ r,   da_r = da_n ⊙ g_n ⊙ σ'(r),
+              da_u = dh_t ⊙ (h_{t-1} - n) ⊙ σ'(u),   h_{t-1} receives dh_t ⊙ u + Rᵀ [da_r; da_u; dg_n]
+
 GRU with the reset gate before R (Cho et al. 2014, notes eq. 16–18), blocks (r, u, n), z = 1 - u:
 
     r = σ(W_r x_t + R_r h_{t-1} + b_r),   u = σ(W_u x_t + R_u h_{t-1} + b_u)
@@ -54,7 +65,7 @@ class SimpleGRUKernel(Kernel):
         H = GH // 2
         Y = A.new_empty(T, B, H)  # h_t
         z_s, n_s = (g.unbind(0) for g in A.view(T, B, 2, H).unbind(2))
-        R_T = R.T.contiguous()  # (H, 2H)
+        R_T = R.T  # (H, 2H)
         h = h0
         for t, (a, z, n, h_t) in enumerate(zip(A.unbind(0), z_s, n_s, Y.unbind(0))):
             if t > 0 or not self.zero_state:
@@ -93,6 +104,92 @@ class SimpleGRUKernel(Kernel):
         return [dx, dh0, dW, dR, db_ih, db_hh]
 
 
+class GRUAfterKernel(Kernel):
+    """``GRUCell(reset="after")``: the gates' recurrent part ``g = R h + b_h`` in one product."""
+
+    def parameters(self, cell) -> list[Tensor]:
+        return [cell.weight_ih, cell.weight_hh, cell.bias_ih, cell.bias_hh]
+
+    def forward(self, x, state, params):
+        (h0,) = state
+        W, R, b_ih, b_hh = params
+        A = project(x, W, b_ih)  # (T, B, 3H): W x_t + b_i, then r, u, n
+        T, B, GH = A.shape
+        H = GH // 3
+        Y = A.new_empty(T, B, H)  # h_t
+        Gn = A.new_empty(T, B, H)  # g_n = R_n h_{t-1} + b_hn
+        g = A.new_empty(B, GH)  # R h_{t-1} + b_h, one step
+        g_ru, g_n = g[:, : 2 * H], g[:, 2 * H :]
+        r_s, u_s, n_s = (b.unbind(0) for b in A.view(T, B, 3, H).unbind(2))
+        ru_s = A[:, :, : 2 * H].unbind(0)
+        R_T = R.T  # (H, 3H)
+        h = h0
+        for t, (a_ru, r, u, n, gn_t, h_t) in enumerate(
+            zip(ru_s, r_s, u_s, n_s, Gn.unbind(0), Y.unbind(0))
+        ):
+            if t == 0 and self.zero_state:
+                g.copy_(b_hh.expand(B, GH))  # R h_{-1} = 0
+            else:
+                torch.addmm(b_hh, h, R_T, out=g)  # g = R h_{t-1} + b_h     (B, 3H)
+            a_ru.add_(g_ru).sigmoid_()  # r, u = σ(W x_t + b_i + g)
+            gn_t.copy_(g_n)
+            n.addcmul_(r, g_n).tanh_()  # n = tanh(W_n x_t + b_in + r ⊙ g_n)
+            h = torch.lerp(n, h, u, out=h_t)  # h = u ⊙ h_{t-1} + (1 - u) ⊙ n
+        return (Y, h.clone()), (A, Y, Gn)
+
+    def backward(self, needs, x, state, params, saved, grads):
+        (h0,) = state
+        W, R = params[:2]
+        A, Y, Gn = saved
+        dY, dh_T = grads
+        T, B, GH = A.shape
+        H = GH // 3
+        r, u, n = A.view(T, B, 3, H).unbind(2)
+        D = A.new_empty(T, B, 4 * H)  # [da_r, da_u, dg_n, da_n]
+        E = D[:, :, : 3 * H]  # [da_r, da_u, dg_n]: what R and b_h receive
+        E_r, E_u, E_n, dA_n = D.view(T, B, 4, H).unbind(2)
+        E_s, E_r_s, E_u_s, E_n_s = E.unbind(0), E_r.unbind(0), E_u.unbind(0), E_n.unbind(0)
+        dA_n_s, r_s, u_s, dY_s = dA_n.unbind(0), r.unbind(0), u.unbind(0), dY.unbind(0)
+
+        carry = dY_s[T - 1] + dh_T  # dY_t + dh_{t+1} ⊙ u_{t+1}, waiting for Rᵀ E_{t+1}
+        for s, e in time_blocks(T, B * 4 * H * A.element_size()):
+            sl = slice(s, e)
+            A_ru = A[sl, :, : 2 * H]
+            sigma = torch.addcmul(A_ru, A_ru, A_ru, value=-1).view(e - s, B, 2, H)  # σ'(r), σ'(u)
+            torch.sub(previous(Y, h0, s, e), n[sl], out=E_u[sl]).mul_(sigma[:, :, 1])
+            torch.mul(1 - u[sl], 1 - n[sl] * n[sl], out=dA_n[sl])  # (1 - u) ⊙ tanh'
+            torch.mul(Gn[sl], sigma[:, :, 0], out=E_r[sl])  # g_n ⊙ σ'(r)
+            DH = D.new_empty(e - s, B, H)  # dh_t
+            dh_s = DH.unbind(0)
+            for t in range(e - 1, s - 1, -1):
+                j = t - s
+                if t < T - 1:
+                    dh = torch.addmm(carry, E_s[t + 1], R, out=dh_s[j])  # dh_t
+                else:
+                    dh = dh_s[j].copy_(carry)
+                E_u_s[t].mul_(dh)  # da_u
+                da_n = dA_n_s[t].mul_(dh)  # da_n
+                torch.mul(da_n, r_s[t], out=E_n_s[t])  # dg_n = da_n ⊙ r
+                E_r_s[t].mul_(da_n)  # da_r = da_n ⊙ g_n ⊙ σ'(r)
+                carry = torch.addcmul(dY_s[t - 1], dh, u_s[t]) if t > 0 else dh * u_s[t]
+
+        n_x, n_h0, n_W, n_R, n_bih, n_bhh = needs
+        TB, I = T * B, x.shape[2]
+        da_ru, da_n = D[:, :, : 2 * H].reshape(TB, 2 * H), dA_n.reshape(TB, H)  # input side
+        x2 = x.reshape(TB, I)
+        dx = dW = db_ih = None
+        if n_x:
+            dx = torch.addmm(da_n @ W[2 * H :], da_ru, W[: 2 * H]).view(T, B, I)
+        if n_W:
+            dW = torch.cat([da_ru.T @ x2, da_n.T @ x2])
+        if n_bih:
+            db_ih = torch.cat([da_ru.sum(0), da_n.sum(0)])
+        db_hh = E.sum((0, 1)) if n_bhh else None
+        dh0 = torch.addmm(carry, E[0], R) if n_h0 else None
+        dR = recurrent_grad(E, None if self.zero_state else h0, Y) if n_R else None
+        return [dx, dh0, dW, dR, db_ih, db_hh]
+
+
 class GRUBeforeKernel(Kernel):
     """``GRUCell(reset="before")``: two matrix products per step, ``R_{ru} h`` then ``R_n (r ⊙ h)``."""
 
@@ -109,8 +206,8 @@ class GRUBeforeKernel(Kernel):
         RH = A.new_empty(T, B, H)  # r ⊙ h_{t-1}
         r_s, u_s, n_s = (g.unbind(0) for g in A.view(T, B, 3, H).unbind(2))
         ru_s = A[:, :, : 2 * H].unbind(0)
-        R_ru_T = R[: 2 * H].T.contiguous()  # (H, 2H)
-        R_n_T = R[2 * H :].T.contiguous()  # (H, H)
+        R_ru_T = R[: 2 * H].T  # (H, 2H)
+        R_n_T = R[2 * H :].T  # (H, H)
         h = h0
         for t, (a_ru, r, u, n, rh_t, h_t) in enumerate(
             zip(ru_s, r_s, u_s, n_s, RH.unbind(0), Y.unbind(0))

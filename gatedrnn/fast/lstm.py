@@ -82,7 +82,7 @@ class LSTMKernel(Kernel):
         Y = A.new_empty(T, B, H)  # h_t
         i_s, f_s, z_s, o_s = (g.unbind(0) if g is not None else [None] * T for g in self._gates(A, H))
         in_gates = A.view(T, B, self.G, H)[:, :, : 1 if self.coupled else 2].unbind(0)  # i (, f)
-        R_T = R.T.contiguous()  # (H, G·H)
+        R_T = R.T  # (H, G·H)
         phi1, phi2 = self.phi1, self.phi2
         h, c = h0, c0
         for t, (a, gates_in, i, f, z, o, c_t, h_t) in enumerate(
@@ -158,7 +158,7 @@ class LSTMKernel(Kernel):
             out.append(_sum_previous(da_i, C, c0) if n_ci else None)  # dw_ci = Σ da_i ⊙ c_{t-1}
             if not self.coupled:
                 out.append(_sum_previous(da_f, C, c0) if n_cf[0] else None)
-            out.append(torch.einsum("tbh,tbh->h", da_o, C) if n_co else None)  # Σ da_o ⊙ c_t
+            out.append((da_o * C).sum((0, 1)) if n_co else None)  # dw_co = Σ da_o ⊙ c_t
         return out
 
 
@@ -166,5 +166,5 @@ def _sum_previous(da: Tensor, C: Tensor, c0: Tensor) -> Tensor:
     """``Σ_t Σ_b da_t ⊙ c_{t-1}`` (H,), with ``c_{-1} = c0``."""
     total = (da[0] * c0).sum(0)
     if da.shape[0] > 1:
-        total += torch.einsum("tbh,tbh->h", da[1:], C[:-1])
+        total += (da[1:] * C[:-1]).sum((0, 1))
     return total

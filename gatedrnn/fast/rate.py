@@ -39,7 +39,7 @@ class RateKernel(Kernel):
         (s0,) = state
         W, R_raw, b = params
         R = self._recurrent_weight(R_raw)  # (H, H)
-        R_T = R.T.contiguous()
+        R_T = R.T  # (H, H)
         A = project(x, W, b)  # (T, B, H): W x_t + b
         Y = torch.empty_like(A)  # outputs: r_t, or φ(v_t)
         z, phi = self.z, self.phi

@@ -87,7 +87,11 @@ class FusedSequence(torch.autograd.Function):
 
 
 def _is_batched(t: Tensor | None) -> bool:
-    return t is not None and torch._C._functorch.is_batchedtensor(t)
+    """A gradient batched by ``vmap`` (``torch.func``, ``jacobian(..., vectorize=True)``)."""
+    functorch = torch._C._functorch
+    return t is not None and (
+        functorch.is_functorch_wrapped_tensor(t) or functorch.is_legacy_batchedtensor(t)
+    )
 
 
 def _replay_readable(cell: RecurrentCell, inputs, grads, needs) -> list[Tensor | None]:
@@ -130,13 +134,16 @@ def project(x: Tensor, W: Tensor, b: Tensor) -> Tensor:
 
 
 def recurrent_grad(dA: Tensor, h0: Tensor | None, Y: Tensor) -> Tensor:
-    """``dR = Σ_t dA_tᵀ h_{t-1}``, ``h_{-1} = h0`` (None: zeros): dA (T, B, G·H), Y (T, B, H) -> (G·H, H)."""
+    """``dR = Σ_t dA_tᵀ h_{t-1}``: dA (T, B, G·H), Y (T, B, H) -> (G·H, H).
+
+    ``h_{-1} = h0``; None stands for zeros (then the first step adds nothing).
+    """
     T, B, GH = dA.shape
     H = Y.shape[2]
-    dR = dA.new_zeros(GH, H) if h0 is None else dA[0].T @ h0
-    if T > 1:
-        dR.addmm_(dA[1:].reshape((T - 1) * B, GH).T, Y[:-1].reshape((T - 1) * B, H))
-    return dR
+    if T == 1:
+        return dA.new_zeros(GH, H) if h0 is None else dA[0].T @ h0
+    dR = dA[1:].reshape((T - 1) * B, GH).T @ Y[:-1].reshape((T - 1) * B, H)
+    return dR if h0 is None else dR.addmm_(dA[0].T, h0)
 
 
 def previous(C: Tensor, c0: Tensor, s: int, e: int) -> Tensor:
@@ -210,9 +217,9 @@ def memory_bptt(
 ) -> Tensor:
     """BPTT of a cell with a memory ``c`` beside its output ``h`` (LSTM, subLSTM, voltage form).
 
-    .. math::
-        dh_t = dY_t + R^T da_{t+1}, \qquad dc_t = dc_{t+1} \odot m_{t+1} + dh_t \odot k_t  \\
-        da_t = [\,dc_t \odot K_t \text{ (memory blocks)},\; dh_t \odot K_t \text{ (output gate)}\,]
+        dh_t = dY_t + Rᵀ da_{t+1}
+        dc_t = dc_{t+1} ⊙ m_{t+1} + dh_t ⊙ k_t
+        da_t = [dc_t ⊙ K_t (memory blocks), dh_t ⊙ K_t (output gate)]
 
     with ``k_t = ∂h_t/∂c_t``, ``m_t = ∂c_t/∂c_{t-1}`` and ``K_t`` what multiplies ``dc_t`` (or
     ``dh_t``) in each gate's ``da``. None of them depends on the gradients, so
@@ -259,8 +266,8 @@ def hidden_bptt(
 ) -> Tensor:
     """BPTT of a cell whose state is its output ``h`` (simple-GRU, rate form).
 
-    .. math::
-        dh_t = dY_t + dh_{t+1} \odot m_{t+1} + R^T da_{t+1}, \qquad da_t = dh_t \odot K_t
+        dh_t = dY_t + dh_{t+1} ⊙ m_{t+1} + Rᵀ da_{t+1}
+        da_t = dh_t ⊙ K_t (every gate block)
 
     with ``m_t`` the direct ``∂h_t/∂h_{t-1}`` (not through ``R``) and ``K_t`` (per gate block)
     what multiplies ``dh_t`` in ``da_t``. ``prepare(s, e)`` writes ``K`` into ``dA[s:e]`` and

@@ -59,7 +59,7 @@ class SubLSTMKernel(Kernel):
             f_s = repeat(torch.sigmoid(params[4]))  # (H,): the same f at every step
         else:
             i_s, f_s, z_s, o_s = blocks
-        R_T = R.T.contiguous()  # (H, G·H): MKL multiplies h @ R_T faster with Rᵀ laid out
+        R_T = R.T  # (H, G·H)
         h, c = h0, c0
         for t, (a, i, f, z, o, c_t, h_t) in enumerate(
             zip(A.unbind(0), i_s, f_s, z_s, o_s, C.unbind(0), Y.unbind(0))
