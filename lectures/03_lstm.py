@@ -102,7 +102,7 @@ torch.set_num_threads(1)  # the networks here are tiny: one thread is the fastes
 # time index) is the candidate. In the reduction of section 3 the constant $z$ takes the place
 # of the input gate, not of the candidate.
 #
-# Substituting eq. 7 into eq. 6 removes $h$ and shows the memory cell as the only state:
+# Substituting eq. 7 into eq. 6 removes $h$:
 #
 # $$
 # c_t = f_t \odot c_{t-1}
@@ -116,8 +116,10 @@ torch.set_num_threads(1)  # the networks here are tiny: one thread is the fastes
 # \tag{12}
 # $$
 #
-# Eq. 6–8 are the more useful form, though: they show that different units talk to each other
-# only through their outputs $h$.
+# The output gate of the *previous* step, $o_{t-1}$, is still inside, and it depends on
+# $h_{t-2}$: the memory cells alone are not a complete state. Eq. 6–8 are the more useful form.
+# They show that different units talk to each other only through their outputs $h$, and that the
+# pair $(h_t, c_t)$ is the state: one step needs nothing older (lecture 04 comes back to this).
 
 # %% [markdown]
 # ## 2. The library cell, and a check against PyTorch
@@ -208,11 +210,12 @@ for form in ("rate", "voltage"):
 # output gate 1, for every unit and every input.
 
 # %%
-W, R = lstm.weight_ih, lstm.weight_hh
-b = lstm.bias_ih + lstm.bias_hh
+W, R = lstm.weight_ih, lstm.weight_hh  # (4H, I), (4H, H)
+b = lstm.bias_ih + lstm.bias_hh  # (4H,)
 gate = {name: torch.sigmoid(b[k * H : (k + 1) * H]) for k, name in ((0, "i"), (1, "f"), (3, "o"))}
 z = rate.z
-print("gate weights zero:", all(W[k * H : (k + 1) * H].abs().max() == 0 for k in (0, 1, 3)))
+gate_rows = [M[k * H : (k + 1) * H] for M in (W, R) for k in (0, 1, 3)]  # blocks i, f, o
+print("gate weights zero:", all(bool((rows == 0).all()) for rows in gate_rows))
 print("i = dt/tau:", torch.allclose(gate["i"], z, atol=1e-6))
 print("f = 1 - dt/tau:", torch.allclose(gate["f"], 1 - z, atol=1e-6))
 print("o = 1:", bool((gate["o"] == 1).all()))
@@ -274,7 +277,7 @@ plt.show()
 # | gate | who it is | where it acts | in the equations |
 # |---|---|---|---|
 # | input $i_t$ | a neuron that sees the input $x_t$ and the network's output $h_{t-1}$, like a thalamic (LGN) cell that receives the retina and feedback from V1 | on the dendrites, scaling the new input | $i_t \odot z_t$ |
-# | forget $f_t$ | a neuron that sees the same, and the central cell too | on the cell's *inertia*: how much of the old state is kept | $f_t \odot c_{t-1}$, with $\tau = \Delta t/(1 - f_t)$ |
+# | forget $f_t$ | a neuron that sees the same (and, with peepholes, the central cell too) | on the cell's *inertia*: how much of the old state is kept | $f_t \odot c_{t-1}$, with $\tau = \Delta t/(1 - f_t)$ |
 # | output $o_t$ | a neuron that sees the same as the input gate | on the **axon**, not the dendrites: it decides what leaves the cell | $o_t \odot \varphi_2(c_t)$ |
 #
 # The forget gate is the most "rate-network" of the three. A membrane obeys

@@ -348,7 +348,7 @@ plt.show()
 # which for one unit needs $R > 1$. With $R = 0.5$ the only fixed point is the origin, stable,
 # and every trajectory flows into it: the network forgets everything. Memory as an attractor
 # needs strong recurrence; the update gate only sets how *fast* the state moves to it. Try it:
-# change the 3.0's above and run the two cells again.
+# change the two 3.0's on the diagonal of `R` above and run the two cells again.
 #
 # </details>
 
