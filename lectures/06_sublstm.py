@@ -241,8 +241,9 @@ print("and they differ:", bool((h_lstm - h_sub).abs().max() > 0.1))
 # Try:
 #
 # 1. $w_i = 0$, $b_i = 0$: the input gate now sits at $i = 0.5$, balancing the resting candidate.
-#    The subLSTM's memory rests at 0 between the pulses and takes in the pulses: a balanced gate.
-# 2. Then $b_o = 0$: $o = 0.5$ balances the output too, and $h$ rests at
+#    The subLSTM's memory stays at 0 until the first pulse, takes in each pulse and then decays,
+#    much like the LSTM's: with balanced excitation and inhibition the gate passes only the pulses.
+# 2. Then $b_o = 0$: $o = 0.5$ balances the output too, and $h$ starts from
 #    $\sigma(0) - 0.5 = 0$.
 # 3. $b_i = 6$: the LSTM's input gate opens wide, the subLSTM's closes. The subLSTM's memory
 #    is pushed down at every step and turns negative; the pulses only slow its fall.
