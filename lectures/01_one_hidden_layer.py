@@ -54,7 +54,9 @@ from gatedrnn.derive import gradcheck
 # $$ h = f(h') \tag{2} $$
 #
 # with weights $W$ ($m \times n$), biases $b$ ($m \times 1$, added to every column) and an
-# elementwise nonlinearity $f$ (here $\tanh$). The output layer turns the $m$ hidden
+# elementwise nonlinearity $f$ (here $\tanh$). Each hidden unit is the cartoon neuron of
+# textbooks: its dendrites add up the inputs, weighted by its row of $W$, its cell body
+# applies $f$, and its axon passes $h$ on. The output layer turns the $m$ hidden
 # activations into $q$ class probabilities:
 #
 # $$ y' = V h + c \tag{3} $$

@@ -55,12 +55,15 @@ torch.set_num_threads(1)  # the networks here are tiny: one CPU thread is the fa
 # $$ \tau \odot \frac{dr}{dt} = -r + \varphi(R\, r + I), \qquad I(t) = W x(t) + b. \tag{1} $$
 #
 # $\odot$ multiplies entry by entry. $R$ ($H \times H$) holds the recurrent synaptic weights:
-# $R_{ij}$ is the synapse **from** unit $j$ **to** unit $i$. The external input $I$ comes from
-# $I$ input channels $x(t)$ through the feedforward weights $W$ ($H \times I$) plus a constant
-# bias $b$. Without input and with $\varphi$ switched off, $\tau\,dr/dt = -r$: every rate
-# decays to zero with time constant $\tau$, like a leaky membrane.
+# $R_{ij}$ is the synapse **from** unit $j$ **to** unit $i$. The external input $I(t)$ comes
+# from the input channels $x(t)$ through the feedforward weights $W$ plus a constant bias $b$.
+# (The letter $I$ does double duty: the input current $I(t)$ in equations, the number of
+# input channels in shapes such as `(H, I)`.) Switch off the input and the recurrent weights
+# ($I = 0$, $R = 0$) and take a $\varphi$ with $\varphi(0) = 0$, such as $\tanh$: eq. (1) becomes
+# $\tau\,dr/dt = -r$, and every rate decays to zero with time constant $\tau$, like the
+# voltage of a leaky membrane.
 #
-# **One notation for the whole course.** The notes on LSTMs and GRUs in the course's sources
+# **One notation for the whole course.** The notes on LSTMs and GRUs that this course draws on
 # write eq. (1) as $\tau \odot \dot r = -r + \varphi(W r + P x + b)$. This course keeps the
 # letters of the machine-learning papers (Greff et al., Costa et al.): **$W$ is always the
 # input weight and $R$ the recurrent one**, in every cell from here to lecture 07.
@@ -183,7 +186,10 @@ plt.show()
 #
 # **Explorer.** Left: the rate unit, the exact curve, Euler's steps and the same steps taken
 # by `RateCell`. Change $\tau$ and $\Delta t$ and watch the error follow $z = \Delta t/\tau$
-# rather than either one alone; try $\varphi$ = `relu` with a negative input. Right, a look
+# rather than either one alone. Then set the self-connection to $w = -1.5$ and
+# $\Delta t = 8$ ms: the true rate rises smoothly, yet Euler's steps oscillate. Self-inhibition
+# makes the unit relax faster than $\tau$ (with a time constant near $\tau/(1 - w\varphi')$),
+# and what must be small is $\Delta t$ compared with that faster time. Right, a look
 # ahead to lecture 04: in a GRU unit the constant $z$ becomes a gate $z_t$ computed from the
 # input, a time constant that changes from step to step.
 
@@ -253,10 +259,12 @@ plt.show()
 # <details><summary>Answer</summary>
 #
 # At $\tau\,\dot v = R\,\tau\,\dot r$. With a diagonal matrix of time constants $T$,
-# $\dot v = R \dot r = R\,T^{-1}(-r + \varphi(v))$, and $R\,T^{-1} \neq T^{-1} R$ in general:
-# the time constants no longer pass through $R$. The fixed points still correspond
-# ($v^* = R r^* + I$), but the trajectories differ. This is the observation of Miller and
-# Fumarola (2012).
+# $T \dot v = T R\,T^{-1}(-r + \varphi(v))$, which equals $-v + R\,\varphi(v) + I$ only if
+# $T R\,T^{-1} = R$, that is, if $R$ commutes with $T$ (as it does when all $\tau_i$ are
+# equal). The fixed points still correspond ($v^* = R r^* + I$, $r^* = \varphi(v^*)$), but
+# the trajectories differ. Miller and Fumarola (2012) work out when and how the two forms map
+# onto each other (for an input that changes in time, for instance, one form needs a filtered
+# copy of the other's input).
 #
 # </details>
 
@@ -355,8 +363,8 @@ plt.show()
 # %% [markdown]
 # A supralinear unit alone would answer a doubled input with a quadrupled rate. Coupled to
 # inhibition, something else happens. Take one excitatory and one inhibitory population in
-# the voltage form (5) (inputs in mV, rates in Hz), with the parameters of Hennequin et al.
-# (2018): $k = 0.3$, $n = 2$, $\tau_E = 20$ ms, $\tau_I = 10$ ms and
+# the voltage form (5) (inputs in mV, rates in Hz), with the parameters of the two-population
+# model of Hennequin et al. (2018): $k = 0.3$, $n = 2$, $\tau_E = 20$ ms, $\tau_I = 10$ ms and
 #
 # $$ R = \begin{pmatrix} 1.25 & -0.65 \\ 1.2 & -0.5 \end{pmatrix} \ \text{mV s}, \tag{9} $$
 #
