@@ -54,7 +54,7 @@ colab.enable_widgets()  # does nothing outside Colab
 #
 # The first code cell above is the same in every lecture. On Colab it installs `gatedrnn` with
 # `pip` and switches on Colab's widget manager (sliders need it); anywhere else it only imports
-# the library.
+# the library, and `colab.enable_widgets()` answers `False`: there was nothing to switch on.
 #
 # **Think!** You run cell 5, then edit and run cell 3, then run cell 5 again, and get a result
 # that nobody else can reproduce. Why, and what is the cure?
@@ -157,12 +157,12 @@ import torch
 
 torch.manual_seed(0)  # seeds PyTorch's generator, as default_rng(0) did for NumPy
 
-x_t = torch.from_numpy(x).float()  # (T, B, I), float64 -> float32
-print("x_t:", tuple(x_t.shape), x_t.dtype)
-print("back to NumPy:", type(x_t.numpy()).__name__)
+xs = torch.from_numpy(x).float()  # the same (T, B, I) numbers, float64 -> float32
+print("xs:", tuple(xs.shape), xs.dtype)
+print("back to NumPy:", type(xs.numpy()).__name__)
 
-W_t = torch.randn(H, I) / I**0.5  # (H, I)
-print("x_t @ W_t.T:", tuple((x_t @ W_t.T).shape))  # (T, B, H), as in NumPy
+Ws = torch.randn(H, I) / I**0.5  # (H, I)
+print("xs @ Ws.T:", tuple((xs @ Ws.T).shape))  # (T, B, H), as in NumPy
 
 # %% [markdown]
 # **Autograd in three lines.** Mark a tensor with `requires_grad=True`, compute a scalar from
@@ -185,23 +185,23 @@ print("autograd:", w.grad.item(), "| by hand, eq. (2):", 2 * (3 * 1.0 - 1) * 3)
 # In code, the sum over $t$ and $k$ is one matrix product. Autograd and eq. (3) must agree:
 
 # %%
-W_t = W_t.detach().clone().requires_grad_(True)  # a fresh leaf: autograd tracks it
-a_t = x_t @ W_t.T  # (T, B, H)
-torch.tanh(a_t).sum().backward()
+Ws = Ws.detach().clone().requires_grad_(True)  # a fresh leaf: autograd tracks it
+a_all = xs @ Ws.T  # (T, B, H)
+torch.tanh(a_all).sum().backward()
 
-by_hand = (1 - torch.tanh(a_t.detach()) ** 2).reshape(T * B, H).T @ x_t.reshape(T * B, I)
-print("dL/dW:", tuple(W_t.grad.shape))
-print("autograd equals eq. (3):", torch.allclose(W_t.grad, by_hand, atol=1e-5))
+by_hand = (1 - torch.tanh(a_all.detach()) ** 2).reshape(T * B, H).T @ xs.reshape(T * B, I)
+print("dL/dW:", tuple(Ws.grad.shape))
+print("autograd equals eq. (3):", torch.allclose(Ws.grad, by_hand, atol=1e-5))
 
 # %% [markdown]
 # **Think!** Run the cell above twice without re-running the one before it. What happens to
-# `W_t.grad`, and why do training loops call `optimizer.zero_grad()`?
+# `Ws.grad`, and why do training loops call `optimizer.zero_grad()`?
 #
 # <details><summary>Answer</summary>
 #
 # The first line makes a fresh leaf tensor, so here nothing accumulates. But had we kept the
-# same `W_t`, a second `.backward()` would **add** the new gradient to the old one in
-# `W_t.grad`: PyTorch accumulates gradients, which is useful when a loss is split into pieces.
+# same `Ws`, a second `.backward()` would **add** the new gradient to the old one in
+# `Ws.grad`: PyTorch accumulates gradients, which is useful when a loss is split into pieces.
 # A training loop therefore clears them before every step, with `optimizer.zero_grad()`.
 #
 # </details>
@@ -221,7 +221,7 @@ device = gatedrnn.device()
 print("gatedrnn", gatedrnn.__version__, "| torch", torch.__version__)
 print("device:", device, "| CUDA available:", torch.cuda.is_available())
 print("CPU threads:", torch.get_num_threads())
-print("x_t now lives on:", x_t.to(device).device)
+print("xs now lives on:", xs.to(device).device)
 
 # %% [markdown]
 # On Colab, *Runtime → Change runtime type → T4 GPU* and re-running this cell should print
