@@ -68,6 +68,15 @@ def test_same_seed_same_data_and_fixed_test_set():
     assert task.baseline_mse == pytest.approx(1 / 6)
 
 
+def test_curriculum_grows_the_training_sequences():
+    task = AddingProblem(100, num_test=10, curriculum=9)
+    lengths = [task.batch(2)[0].shape[0] for _ in range(12)]
+    assert lengths == [10, 20, 30, 40, 50, 60, 70, 80, 90, 100, 100, 100]
+    assert task.test_set()[0].shape == (100, 10, 2)
+    hochreiter = AddingProblem(30, "hochreiter", curriculum=4)
+    assert [hochreiter.batch(2)[0].shape[0] for _ in range(5)] == [22, 24, 26, 28, 30]
+
+
 def test_errors_name_the_expected_values():
     with pytest.raises(ValueError, match="variant must be one of"):
         adding_problem(4, 20, variant="hochreiter97")

@@ -116,13 +116,21 @@ class AddingProblem:
     >>> x, y = task.batch(64)                   # (100, 64, 2), (64, 1)
     >>> x_test, y_test = task.test_set()        # 1000 sequences, the same every time
     >>> task.baseline_mse                       # 0.1666...
+
+    ``curriculum=N`` makes the training sequences grow: the k-th batch has length
+    ``min(T, T0 + (T - T0) k / N)``, from the shortest allowed ``T0`` (10, or 22 for the
+    hochreiter form) to ``T`` after ``N`` batches. Short sequences first let a network find the
+    markers before it must carry them far (a curriculum, as in Zaremba & Sutskever 2014); the
+    test set always has length ``T``.
     """
 
     seq_len: int = 100
     variant: str = "modern"
     num_test: int = 1000
     test_seed: int = 1234
+    curriculum: int = 0
     _test: tuple[Tensor, Tensor] | None = field(default=None, repr=False, compare=False)
+    _batches: int = field(default=0, repr=False, compare=False)
 
     def __post_init__(self):
         _check(self.seq_len, self.variant)
@@ -139,6 +147,14 @@ class AddingProblem:
     def baseline_mse(self) -> float:
         return adding_baseline_mse(self.seq_len, self.variant)
 
+    def train_length(self) -> int:
+        """The length of the next training batch (``seq_len`` unless in a curriculum)."""
+        if not self.curriculum:
+            return self.seq_len
+        shortest = min(self.seq_len, 22 if self.variant == "hochreiter" else 10)
+        grown = shortest + (self.seq_len - shortest) * self._batches // self.curriculum
+        return min(self.seq_len, grown)
+
     def batch(
         self,
         batch_size: int,
@@ -146,15 +162,19 @@ class AddingProblem:
         generator: torch.Generator | None = None,
         device: torch.device | str | None = None,
     ) -> tuple[Tensor, Tensor]:
-        """Fresh training data ``(x (T, B, 2), y (B, 1))``."""
+        """Fresh training data ``(x (T, B, 2), y (B, 1))``; T grows during a curriculum."""
+        T = self.train_length()
+        self._batches += 1
         return adding_problem(
-            batch_size, self.seq_len, variant=self.variant, generator=generator, device=device
+            batch_size, T, variant=self.variant, generator=generator, device=device
         )
 
     def test_set(self, device: torch.device | str | None = None) -> tuple[Tensor, Tensor]:
         """``num_test`` sequences drawn from ``test_seed``: the same for every model."""
         if self._test is None:
             generator = torch.Generator().manual_seed(self.test_seed)
-            self._test = self.batch(self.num_test, generator=generator)
+            self._test = adding_problem(
+                self.num_test, self.seq_len, variant=self.variant, generator=generator
+            )
         x, y = self._test
         return x.to(device), y.to(device)
