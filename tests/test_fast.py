@@ -15,7 +15,10 @@ G = gatedrnn
 CELLS = {
     "vanilla": (lambda I, H: G.VanillaRNNCell(I, H), "torch.nn.RNN kernel"),
     "lstm": (lambda I, H: G.LSTMCell(I, H), "torch.nn.LSTM kernel"),
-    "lstm-relu-identity": (lambda I, H: G.LSTMCell(I, H, phi1="relu", phi2="identity"), "fused LSTM"),
+    "lstm-relu-identity": (
+        lambda I, H: G.LSTMCell(I, H, phi1="relu", phi2="identity"),
+        "fused LSTM",
+    ),
     "lstm-identity-tanh": (lambda I, H: G.LSTMCell(I, H, phi1="identity"), "fused LSTM"),
     "lstm-sigmoid-ssn": (lambda I, H: G.LSTMCell(I, H, phi1="sigmoid", phi2="ssn"), "fused LSTM"),
     "lstm-peephole": (lambda I, H: G.LSTMCell(I, H, peephole=True), "fused LSTM"),
@@ -48,7 +51,6 @@ CELLS = {
 }
 
 
-
 @pytest.fixture(autouse=True)
 def _one_thread():
     """Tiny tensors: more threads only add synchronisation (and stall on a loaded machine)."""
@@ -68,7 +70,7 @@ def _run(rnn, x, state, seed=7):
     loss = sum((t * torch.randn(t.shape, generator=g, dtype=t.dtype)).sum() for t in (out, *final))
     inputs = [x, *rnn.parameters(), *(state or ())]
     grads = torch.autograd.grad(loss, inputs, allow_unused=True)
-    grads = [torch.zeros_like(t) if d is None else d for t, d in zip(inputs, grads)]
+    grads = [torch.zeros_like(t) if d is None else d for t, d in zip(inputs, grads, strict=True)]
     return [out, *final, *grads]
 
 
@@ -137,14 +139,17 @@ def test_a_callable_phi_and_hooks_run_the_readable_loop():
     assert len(calls) == 4  # the hook saw every step
 
 
-@pytest.mark.parametrize("name", ["lstm-peephole", "sublstm", "fix-sublstm", "gru", "voltage-ssn-dale"])
+@pytest.mark.parametrize(
+    "name", ["lstm-peephole", "sublstm", "fix-sublstm", "gru", "voltage-ssn-dale"]
+)
 def test_double_backward(name):
     """Second derivatives through a fused sequence (replayed on the readable cells) are exact."""
     torch.manual_seed(0)
     rnn = G.Recurrent(CELLS[name][0](2, 3)).double()
     x = torch.randn(4, 2, 2, dtype=torch.float64, requires_grad=True)
     s0 = tuple(
-        torch.randn(1, 2, 3, dtype=torch.float64, requires_grad=True) for _ in rnn.state_type._fields
+        torch.randn(1, 2, 3, dtype=torch.float64, requires_grad=True)
+        for _ in rnn.state_type._fields
     )
 
     def outputs(x, *s0):

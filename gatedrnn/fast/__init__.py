@@ -1,16 +1,22 @@
 """Fused fast paths that :class:`gatedrnn.Recurrent` uses by default (``fast=True``).
 
-=====================================================  ==============================================
-cell                                                   fast path
-=====================================================  ==============================================
-``LSTMCell()`` (tanh, tanh, no peephole, not coupled)  ``torch.nn.LSTM``'s kernel (oneDNN, cuDNN)
-``GRUCell(reset="after")``                             ``torch.nn.GRU``'s kernel
-``VanillaRNNCell``                                     ``torch.nn.RNN``'s kernel (tanh)
-other ``LSTMCell`` options (φ1, φ2, peephole, coupled) fused sequence, hand-derived BPTT (:mod:`.lstm`)
-``SubLSTMCell`` (also ``fixed_forget``)                fused sequence (:mod:`.sublstm`)
-``SimpleGRUCell``, ``GRUCell(reset="before")``         fused sequence (:mod:`.gru`)
-``RateCell`` (rate, voltage; tanh, relu, ssn; Dale)    fused sequence (:mod:`.rate`)
-=====================================================  ==============================================
+======================================================  =========================================
+cell                                                    fast path
+======================================================  =========================================
+``LSTMCell()`` (tanh, tanh, no peephole, not coupled)   ``torch.nn.LSTM``'s kernel (oneDNN, cuDNN)
+``VanillaRNNCell``                                      ``torch.nn.RNN``'s kernel (tanh)
+``GRUCell(reset="after")``                              on a GPU ``torch.nn.GRU``'s kernel (cuDNN);
+                                                        on the CPU a fused sequence (:mod:`.gru`)
+other ``LSTMCell`` options (φ1, φ2, peephole, coupled)  fused sequence (:mod:`.lstm`)
+``SubLSTMCell`` (also ``fixed_forget``)                 fused sequence (:mod:`.sublstm`)
+``SimpleGRUCell``, ``GRUCell(reset="before")``          fused sequence (:mod:`.gru`)
+``RateCell`` (rate, voltage; tanh, relu, ssn; Dale)     fused sequence (:mod:`.rate`)
+======================================================  =========================================
+
+A fused sequence is one autograd function per layer: the input projection hoisted out of the
+loop, the loop written into preallocated buffers, and a hand-derived BPTT
+(:mod:`.sequence`). On the CPU, ``torch.nn.GRU``'s kernel is not oneDNN's and is slower than
+``torch.nn.LSTM``'s; the fused GRU beats it.
 
 Everything else runs the readable loop over the cell: a subclass of a cell (a student's own cell
 is dispatched on its exact type, so it is never mistaken for its parent), a φ given as a callable,
@@ -95,7 +101,8 @@ def describe(cell: RecurrentCell) -> str:
     if path is None:
         return "readable loop"
     if path == "torch":
-        return f"torch.nn.{ {LSTMCell: 'LSTM', GRUCell: 'GRU', VanillaRNNCell: 'RNN'}[type(cell)]} kernel"
+        module = {LSTMCell: "LSTM", GRUCell: "GRU", VanillaRNNCell: "RNN"}[type(cell)]
+        return f"torch.nn.{module} kernel"
     return f"fused {type(path).__name__.removesuffix('Kernel')}"
 
 

@@ -19,7 +19,8 @@ GRU with the reset gate after R (PyTorch, cuDNN), blocks (r, u, n), used on the 
     h_t = u ⊙ h_{t-1} + (1 - u) ⊙ n
 
     backward: da_n = dh_t ⊙ (1 - u) ⊙ (1 - n²),   dg_n = da_n ⊙ r,   da_r = da_n ⊙ g_n ⊙ σ'(r),
-              da_u = dh_t ⊙ (h_{t-1} - n) ⊙ σ'(u),   h_{t-1} receives dh_t ⊙ u + Rᵀ [da_r; da_u; dg_n]
+              da_u = dh_t ⊙ (h_{t-1} - n) ⊙ σ'(u),
+              h_{t-1} receives dh_t ⊙ u + Rᵀ [da_r; da_u; dg_n]
 
 GRU with the reset gate before R (Cho et al. 2014, notes eq. 16–18), blocks (r, u, n), z = 1 - u:
 
@@ -67,7 +68,7 @@ class SimpleGRUKernel(Kernel):
         z_s, n_s = (g.unbind(0) for g in A.view(T, B, 2, H).unbind(2))
         R_T = R.T  # (H, 2H)
         h = h0
-        for t, (a, z, n, h_t) in enumerate(zip(A.unbind(0), z_s, n_s, Y.unbind(0))):
+        for t, (a, z, n, h_t) in enumerate(zip(A.unbind(0), z_s, n_s, Y.unbind(0), strict=True)):
             if t > 0 or not self.zero_state:
                 a.addmm_(h, R_T)  # a = W x_t + R h_{t-1} + b     (B, 2H)
             z.sigmoid_()  # z = σ(a_z)
@@ -125,7 +126,7 @@ class GRUAfterKernel(Kernel):
         R_T = R.T  # (H, 3H)
         h = h0
         for t, (a_ru, r, u, n, gn_t, h_t) in enumerate(
-            zip(ru_s, r_s, u_s, n_s, Gn.unbind(0), Y.unbind(0))
+            zip(ru_s, r_s, u_s, n_s, Gn.unbind(0), Y.unbind(0), strict=True)
         ):
             if t == 0 and self.zero_state:
                 g.copy_(b_hh.expand(B, GH))  # R h_{-1} = 0
@@ -191,7 +192,7 @@ class GRUAfterKernel(Kernel):
 
 
 class GRUBeforeKernel(Kernel):
-    """``GRUCell(reset="before")``: two matrix products per step, ``R_{ru} h`` then ``R_n (r ⊙ h)``."""
+    """``GRUCell(reset="before")``: two products per step, ``R_{ru} h`` then ``R_n (r ⊙ h)``."""
 
     def parameters(self, cell) -> list[Tensor]:
         return [cell.weight_ih, cell.weight_hh, cell.bias_ih, cell.bias_hh]
@@ -210,7 +211,7 @@ class GRUBeforeKernel(Kernel):
         R_n_T = R[2 * H :].T  # (H, H)
         h = h0
         for t, (a_ru, r, u, n, rh_t, h_t) in enumerate(
-            zip(ru_s, r_s, u_s, n_s, RH.unbind(0), Y.unbind(0))
+            zip(ru_s, r_s, u_s, n_s, RH.unbind(0), Y.unbind(0), strict=True)
         ):
             first_zero = t == 0 and self.zero_state
             if not first_zero:

@@ -20,7 +20,7 @@ Backward (:func:`~.sequence.memory_bptt`), with ``p = φ2(c_t)``:
     da_z = dc_t ⊙ i ⊙ φ1'(z)
     m = ∂c_t/∂c_{t-1} = f [+ w_ci ⊙ da_i/dc + w_cf ⊙ da_f/dc]
 
-Peephole weights: ``dw_ci = Σ da_i ⊙ c_{t-1}``, ``dw_cf = Σ da_f ⊙ c_{t-1}``, ``dw_co = Σ da_o ⊙ c_t``.
+Peepholes: ``dw_ci = Σ da_i ⊙ c_{t-1}``, ``dw_cf = Σ da_f ⊙ c_{t-1}``, ``dw_co = Σ da_o ⊙ c_t``.
 """
 
 from __future__ import annotations
@@ -50,9 +50,11 @@ class LSTMKernel(Kernel):
     def parameters(self, cell) -> list[Tensor]:
         params = [cell.weight_ih, cell.weight_hh, cell.bias_ih, cell.bias_hh]
         if self.peephole:  # a coupled cell has no forget gate, so no weight_cf
-            params += [cell.weight_ci, cell.weight_co] if self.coupled else [
-                cell.weight_ci, cell.weight_cf, cell.weight_co
-            ]
+            params += (
+                [cell.weight_ci, cell.weight_co]
+                if self.coupled
+                else [cell.weight_ci, cell.weight_cf, cell.weight_co]
+            )
         return params
 
     def _peepholes(self, params) -> tuple[Tensor | None, Tensor | None, Tensor | None]:
@@ -80,13 +82,15 @@ class LSTMKernel(Kernel):
         H = GH // self.G
         C = A.new_empty(T, B, H)  # c_t
         Y = A.new_empty(T, B, H)  # h_t
-        i_s, f_s, z_s, o_s = (g.unbind(0) if g is not None else [None] * T for g in self._gates(A, H))
+        i_s, f_s, z_s, o_s = (
+            g.unbind(0) if g is not None else [None] * T for g in self._gates(A, H)
+        )
         in_gates = A.view(T, B, self.G, H)[:, :, : 1 if self.coupled else 2].unbind(0)  # i (, f)
         R_T = R.T  # (H, G·H)
         phi1, phi2 = self.phi1, self.phi2
         h, c = h0, c0
         for t, (a, gates_in, i, f, z, o, c_t, h_t) in enumerate(
-            zip(A.unbind(0), in_gates, i_s, f_s, z_s, o_s, C.unbind(0), Y.unbind(0))
+            zip(A.unbind(0), in_gates, i_s, f_s, z_s, o_s, C.unbind(0), Y.unbind(0), strict=True)
         ):
             if t > 0 or not self.zero_state:
                 a.addmm_(h, R_T)  # a = W x_t + R h_{t-1} + b     (B, G·H)

@@ -45,7 +45,7 @@ class RateKernel(Kernel):
         z, phi = self.z, self.phi
         if self.form == "rate":
             r = s0
-            for t, (a, r_t) in enumerate(zip(A.unbind(0), Y.unbind(0))):
+            for t, (a, r_t) in enumerate(zip(A.unbind(0), Y.unbind(0), strict=True)):
                 if t > 0 or not self.zero_state:
                     a.addmm_(r, R_T)  # a = R r_{t-1} + W x_t + b
                 phi.apply_(a)  # φ(a), kept for φ'
@@ -53,7 +53,7 @@ class RateKernel(Kernel):
             return (Y, r.clone()), (A, Y)
         v = s0
         y = y0 = phi.into(v, torch.empty_like(v))  # φ(v_{-1})
-        for a, y_t in zip(A.unbind(0), Y.unbind(0)):
+        for a, y_t in zip(A.unbind(0), Y.unbind(0), strict=True):
             a.addmm_(y, R_T)  # a = R φ(v_{t-1}) + W x_t + b
             v = torch.lerp(v, a, z, out=a)  # v = (1 - z) ⊙ v_{t-1} + z ⊙ a   (over a)
             y = phi.into(v, y_t)  # the rates φ(v_t)

@@ -1,6 +1,6 @@
 """One autograd function for a whole layer: a cell family's forward loop and its hand-derived BPTT.
 
-Every fused family (LSTM variants, subLSTM, simple-GRU and GRU, rate networks) follows the same plan:
+Every fused family (LSTM variants, subLSTM, simple-GRU, GRU, rate networks) follows one plan:
 
 1. **Hoist the input projection.** ``A = W x + b`` for all T·B rows in one matrix product,
    ``(T·B, I) @ (I, G·H)``; the buffer ``A`` (T, B, G·H) then receives ``R h_{t-1}`` step by step
@@ -103,7 +103,7 @@ def _replay_readable(cell: RecurrentCell, inputs, grads, needs) -> list[Tensor |
     """
     n_state = len(cell.state_type._fields)
     x, state = inputs[0], inputs[1 : 1 + n_state]
-    wanted = [t for t, need in zip(inputs, needs) if need]
+    wanted = [t for t, need in zip(inputs, needs, strict=True) if need]
     with torch.enable_grad():
         s = cell.state_type(*state)
         outputs = []
@@ -111,7 +111,9 @@ def _replay_readable(cell: RecurrentCell, inputs, grads, needs) -> list[Tensor |
             h_t, s = cell(x_t, s)
             outputs.append(h_t)
         produced = (torch.stack(outputs), *s)
-    pairs = [(o, g) for o, g in zip(produced, grads) if g is not None and o.requires_grad]
+    pairs = [
+        (o, g) for o, g in zip(produced, grads, strict=True) if g is not None and o.requires_grad
+    ]
     got = iter(
         torch.autograd.grad(
             [o for o, _ in pairs],
@@ -147,7 +149,7 @@ def recurrent_grad(dA: Tensor, h0: Tensor | None, Y: Tensor) -> Tensor:
 
 
 def previous(C: Tensor, c0: Tensor, s: int, e: int) -> Tensor:
-    """``c_{t-1}`` for the steps ``s … e-1`` (e-s, B, H): ``C`` holds c_0 … c_{T-1}, ``c_{-1} = c0``."""
+    """``c_{t-1}`` for the steps ``s … e-1`` (e-s, B, H); ``C`` holds c_0 … c_{T-1}, c_{-1} = c0."""
     if s > 0:
         return C[s - 1 : e - 1]
     return torch.cat([c0.unsqueeze(0), C[: e - 1]])

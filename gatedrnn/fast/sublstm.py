@@ -20,8 +20,6 @@ Only ``dh`` and ``dc`` need the loop (:func:`~.sequence.memory_bptt`): ``σ'(a_t
 
 from __future__ import annotations
 
-from itertools import repeat
-
 import torch
 from torch import Tensor
 
@@ -56,13 +54,13 @@ class SubLSTMKernel(Kernel):
         blocks = [g.unbind(0) for g in A.view(T, B, self.G, H).unbind(2)]  # per gate, per t
         if self.fixed_forget:
             i_s, z_s, o_s = blocks
-            f_s = repeat(torch.sigmoid(params[4]))  # (H,): the same f at every step
+            f_s = [torch.sigmoid(params[4])] * T  # (H,): the same f at every step
         else:
             i_s, f_s, z_s, o_s = blocks
         R_T = R.T  # (H, G·H)
         h, c = h0, c0
         for t, (a, i, f, z, o, c_t, h_t) in enumerate(
-            zip(A.unbind(0), i_s, f_s, z_s, o_s, C.unbind(0), Y.unbind(0))
+            zip(A.unbind(0), i_s, f_s, z_s, o_s, C.unbind(0), Y.unbind(0), strict=True)
         ):
             if t > 0 or not self.zero_state:
                 a.addmm_(h, R_T)  # a = W x_t + R h_{t-1} + b     (B, G·H)

@@ -25,12 +25,14 @@ def _weights(cell) -> list[Tensor]:
 
 def run_torch_kernel(cell, x: Tensor, state) -> tuple[Tensor, tuple]:
     """One layer of ``torch.nn.LSTM``/``GRU``/``RNN`` (tanh): x (T, B, I) -> (T, B, H), state."""
-    # arguments after the weights: has_biases, num_layers, dropout, train, bidirectional, batch_first
+    # after the weights: has_biases, num_layers, dropout, train, bidirectional, batch_first
     options = (True, 1, 0.0, cell.training, False, False)
     with _quiet_cudnn() if x.is_cuda else contextlib.nullcontext():
         if type(cell) is LSTMCell:
             h0, c0 = state
-            Y, h, c = torch._VF.lstm(x, (h0.unsqueeze(0), c0.unsqueeze(0)), _weights(cell), *options)
+            Y, h, c = torch._VF.lstm(
+                x, (h0.unsqueeze(0), c0.unsqueeze(0)), _weights(cell), *options
+            )
             return Y, LSTMState(h[0], c[0])
         kernel = torch._VF.gru if type(cell) is GRUCell else torch._VF.rnn_tanh
         assert type(cell) in (GRUCell, VanillaRNNCell)
