@@ -413,7 +413,6 @@ print("c_t = (1 - i) c_{t-1} + i z_t:", torch.allclose(state.c, (1 - i) * 1.0 + 
 #    on $f$ (it settles where $c = f c + i z$, at $c = i z / (1 - f)$).
 
 # %%
-# NBVAL_IGNORE_OUTPUT
 explore.gate_explorer()
 
 # %% [markdown]

@@ -429,7 +429,6 @@ plt.show()
 # pulse is on and forgets otherwise).
 
 # %%
-# NBVAL_IGNORE_OUTPUT
 explore.time_constant_explorer()
 
 # %% [markdown]
@@ -443,7 +442,6 @@ explore.time_constant_explorer()
 # Try $b_u = 4$ and $b_u = -2$, and weight scales 0.5 and 2.
 
 # %%
-# NBVAL_IGNORE_OUTPUT
 explore.gradient_flow_explorer(kinds=("vanilla", "GRU"), forget_bias=2.0)
 
 # %% [markdown]

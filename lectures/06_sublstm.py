@@ -250,7 +250,6 @@ print("and they differ:", bool((h_lstm - h_sub).abs().max() > 0.1))
 # 4. $b_f = -2$ in both: little memory in either, whatever the gates.
 
 # %%
-# NBVAL_IGNORE_OUTPUT
 explore.gate_explorer()
 
 # %% [markdown]
@@ -394,7 +393,6 @@ plt.show()
 # bias (it adds the vanilla RNN and the GRU if you select them).
 
 # %%
-# NBVAL_IGNORE_OUTPUT
 explore.gradient_flow_explorer(kinds=("LSTM", "subLSTM"), forget_bias=1.0)
 
 # %% [markdown]
