@@ -103,6 +103,24 @@ MUTANTS = [
        "W + lr * dW, b + lr * db, V + lr * dV, c + lr * dc")]),
     ("ex01_mlp", "1.4", "one mini-batch per epoch",
      [("for start in range(0, p, batch_size):", "for start in range(0, batch_size, batch_size):")]),
+    # ex02: rate networks
+    ("ex02_rate_networks", "2.1", "leak term missing",
+     [("return (1 - z) * r + z * phi(", "return r + z * phi(")]),
+    ("ex02_rate_networks", "2.1", "transposed recurrent weights",
+     [("phi(r @ R.T + x_t @ W.T + b)", "phi(r @ R + x_t @ W.T + b)")]),
+    ("ex02_rate_networks", "2.1", "dt forgotten in z (right only at dt = 1 ms)",
+     [("z = dt / tau  # (H,)", "z = 1 / tau  # (H,)")]),
+    ("ex02_rate_networks", "2.2", "phi applied after R, as in the rate form",
+     [("return (1 - z) * v + z * (phi(v) @ R.T + x_t @ W.T + b)",
+       "return (1 - z) * v + z * phi(v @ R.T + x_t @ W.T + b)")]),
+    ("ex02_rate_networks", "2.2", "sign error in the leak",
+     [("return (1 - z) * v + z", "return (1 + z) * v + z")]),
+    ("ex02_rate_networks", "2.3", "rows signed instead of columns",
+     [("return R_raw.abs() * signs", "return R_raw.abs() * signs[:, None]")]),
+    ("ex02_rate_networks", "2.3", "absolute value forgotten",
+     [("return R_raw.abs() * signs", "return R_raw * signs")]),
+    ("ex02_rate_networks", "2.3", "inhibitory units first",
+     [("signs[round(frac_exc * n) :] = -1.0", "signs[: n - round(frac_exc * n)] = -1.0")]),
     # ex03: the LSTM
     ("ex03_lstm", "3.1", "forget gate missing",
      [("c_t = f * c_prev + i * z", "c_t = c_prev + i * z")]),
@@ -182,6 +200,35 @@ MUTANTS = [
        "        norms[t] = np.linalg.norm(delta)")]),
     ("ex05_bptt", "5.3", "tanh derivative missing in the backward recursion",
      [("delta = (delta * (1 - states[t] ** 2)) @ R", "delta = delta @ R")]),
+    # ex06: the subLSTM
+    ("ex06_sublstm", "6.1", "multiplicative input gate (the LSTM's)",
+     [("c_t = f * c_prev + z - i", "c_t = f * c_prev + z * i")]),
+    ("ex06_sublstm", "6.1", "multiplicative output gate",
+     [("return torch.sigmoid(c_t) - o, c_t", "return torch.sigmoid(c_t) * o, c_t")]),
+    ("ex06_sublstm", "6.1", "sign error: i - z",
+     [("c_t = f * c_prev + z - i", "c_t = f * c_prev + i - z")]),
+    ("ex06_sublstm", "6.1", "forget gate missing",
+     [("c_t = f * c_prev + z - i", "c_t = c_prev + z - i")]),
+    ("ex06_sublstm", "6.1", "blocks read as (i, f, o, z)",
+     [("i, f, z, o = gates.chunk(4, dim=1)", "i, f, o, z = gates.chunk(4, dim=1)")]),
+    ("ex06_sublstm", "6.2", "gradients never zeroed",
+     [("        optimiser.zero_grad()\n", "")]),
+    ("ex06_sublstm", "6.2", "trained on the wrong target (the last value)",
+     [("mse_loss(model(x), y)", "mse_loss(model(x), x[-1, :, :1])")]),
+    # ex07: inhibitory plasticity
+    ("ex07_inhibitory_plasticity", "7.1", "sign flipped (anti-homeostatic)",
+     [("return eta * pre * (post - rho0)", "return eta * pre * (rho0 - post)")]),
+    ("ex07_inhibitory_plasticity", "7.1", "pre and post swapped",
+     [("return eta * pre * (post - rho0)", "return eta * post * (pre - rho0)")]),
+    ("ex07_inhibitory_plasticity", "7.2", "inhibitory weights not kept >= 0",
+     [("w_i = np.maximum(w_i + vogels_rule(x_i[t], y[t], rho0, eta), 0.0)",
+       "w_i = w_i + vogels_rule(x_i[t], y[t], rho0, eta)")]),
+    ("ex07_inhibitory_plasticity", "7.2", "rate not rectified",
+     [("y[t] = max(drive, 0.0)", "y[t] = drive")]),
+    ("ex07_inhibitory_plasticity", "7.2", "off-by-one in time: the previous step's rate",
+     [("vogels_rule(x_i[t], y[t], rho0, eta)", "vogels_rule(x_i[t], y[t - 1], rho0, eta)")]),
+    ("ex07_inhibitory_plasticity", "7.2", "excitatory rates in the inhibitory rule",
+     [("vogels_rule(x_i[t], y[t], rho0, eta)", "vogels_rule(x_e[t], y[t], rho0, eta)")]),
 ]
 
 
@@ -286,7 +333,8 @@ def test_reports_are_json_for_the_grader(solved):
 
 
 def test_feedback_names_the_mistake_without_the_answer(solved):
-    source = mutate(SOLUTIONS["ex03_lstm"], MUTANTS[12][3])  # the missing forget gate
+    edits = next(m[3] for m in MUTANTS if m[:3] == ("ex03_lstm", "3.1", "forget gate missing"))
+    source = mutate(SOLUTIONS["ex03_lstm"], edits)
     report = run("3.1", namespace(source))
     table = report.table()
     assert "forget gate is missing" in table

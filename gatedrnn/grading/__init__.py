@@ -28,6 +28,9 @@ from .bptt import check_gradient_norms, check_rnn_backward, check_rnn_forward
 from .gru import check_gru_jacobian, check_gru_step, check_simple_gru_step
 from .lstm import check_lstm_fixed_gates, check_lstm_forward, check_lstm_step
 from .mlp import check_backward, check_forward, check_softmax, check_training
+from .plasticity import check_simulate_neuron, check_vogels_rule
+from .rate import check_dale, check_euler_rate, check_euler_voltage
+from .sublstm import check_sublstm_step, check_train_adding
 
 __all__ = [
     "EXERCISES",
@@ -43,6 +46,9 @@ __all__ = [
     "check_forward",
     "check_backward",
     "check_training",
+    "check_euler_rate",
+    "check_euler_voltage",
+    "check_dale",
     "check_lstm_step",
     "check_lstm_forward",
     "check_lstm_fixed_gates",
@@ -52,4 +58,8 @@ __all__ = [
     "check_rnn_forward",
     "check_rnn_backward",
     "check_gradient_norms",
+    "check_sublstm_step",
+    "check_train_adding",
+    "check_vogels_rule",
+    "check_simulate_neuron",
 ]
