@@ -92,34 +92,8 @@ def browser():
         b.close()
 
 
-@pytest.fixture(scope="module")
-def lab(tmp_path_factory):
-    """A JupyterLab server in a temporary directory, no token; yields (base url, directory)."""
-    home = tmp_path_factory.mktemp("lab")
-    work = home / "work"
-    work.mkdir()
-    port = _free_port()
-    env = dict(os.environ)
-    env.pop("MPLBACKEND", None)  # the kernel must use the inline backend
-    env.update(
-        JUPYTER_CONFIG_DIR=str(home / "config"),
-        JUPYTER_DATA_DIR=str(home / "data"),
-        JUPYTER_RUNTIME_DIR=str(home / "runtime"),
-        IPYTHONDIR=str(home / "ipython"),
-        CI="true",
-    )
-    # quiet, self-starting JupyterLab: no news or update toasts, the notebook's kernel starts
-    # without asking
-    settings = home / "user-settings" / "@jupyterlab"
-    for plugin, values in {
-        "apputils-extension/notification": {"fetchNews": "false", "checkForUpdates": False},
-        "notebook-extension/tracker": {"autoStartDefaultKernel": True},
-    }.items():
-        path = settings / f"{plugin}.jupyterlab-settings"
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(json.dumps(values))
-    log = open(home / "server.log", "wb")  # noqa: SIM115 (closed at teardown)
-    cmd = [
+def _lab_command(port: int, home: Path, work: Path) -> list[str]:
+    return [
         sys.executable,
         "-m",
         "jupyter",
@@ -138,40 +112,81 @@ def lab(tmp_path_factory):
         f"--LabApp.user_settings_dir={home / 'user-settings'}",
         f"--LabApp.workspaces_dir={home / 'workspaces'}",
     ]
-    server = subprocess.Popen(
-        cmd, cwd=work, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
-    )
-    url = f"http://127.0.0.1:{port}"
+
+
+def _stop(server: subprocess.Popen) -> None:
+    """End the server's process group (it shuts its kernels down on SIGTERM)."""
     try:
+        os.killpg(server.pid, signal.SIGTERM)
+        server.wait(timeout=10)
+    except (ProcessLookupError, subprocess.TimeoutExpired):
+        try:
+            os.killpg(server.pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+
+
+@pytest.fixture(scope="module")
+def lab(tmp_path_factory):
+    """A JupyterLab server in a temporary directory, no token; yields (base url, directory)."""
+    pytest.importorskip("jupyterlab", reason="JupyterLab is not installed (pip install jupyterlab)")
+    home = tmp_path_factory.mktemp("lab")
+    work = home / "work"
+    work.mkdir()
+    env = dict(os.environ)
+    env.pop("MPLBACKEND", None)  # the kernel must use the inline backend
+    env.update(
+        PATH=os.pathsep.join([str(Path(sys.executable).parent), env.get("PATH", "")]),
+        JUPYTER_CONFIG_DIR=str(home / "config"),
+        JUPYTER_DATA_DIR=str(home / "data"),
+        JUPYTER_RUNTIME_DIR=str(home / "runtime"),
+        IPYTHONDIR=str(home / "ipython"),
+        CI="true",
+    )
+    # quiet, self-starting JupyterLab: no news or update toasts, the notebook's kernel starts
+    # without asking
+    settings = home / "user-settings" / "@jupyterlab"
+    for plugin, values in {
+        "apputils-extension/notification": {"fetchNews": "false", "checkForUpdates": False},
+        "notebook-extension/tracker": {"autoStartDefaultKernel": True},
+    }.items():
+        path = settings / f"{plugin}.jupyterlab-settings"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(json.dumps(values))
+
+    log_path = home / "server.log"
+    server, url = None, ""
+    for _attempt in range(3):  # a free port can be taken between choosing it and binding it
+        port = _free_port()
+        with open(log_path, "ab") as log:
+            server = subprocess.Popen(
+                _lab_command(port, home, work),
+                cwd=work,
+                env=env,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,
+            )
+        url = f"http://127.0.0.1:{port}"
         deadline = time.monotonic() + 40
-        while True:
-            if server.poll() is not None:
-                pytest.fail(f"JupyterLab exited:\n{(home / 'server.log').read_text()[-3000:]}")
+        while server.poll() is None and time.monotonic() < deadline:
             try:
                 if _get(f"{url}/api/status") == 200:
                     break
             except OSError:
-                pass
-            if time.monotonic() > deadline:
-                pytest.fail(
-                    f"JupyterLab did not answer:\n{(home / 'server.log').read_text()[-3000:]}"
-                )
-            time.sleep(0.25)
+                time.sleep(0.25)
+        else:
+            if server.poll() is None:  # still starting after 40 s
+                _stop(server)
+                pytest.fail(f"JupyterLab did not answer:\n{log_path.read_text()[-3000:]}")
+            continue  # it exited (port taken?): try another port
+        break
+    else:
+        pytest.fail(f"JupyterLab exited:\n{log_path.read_text()[-3000:]}")
+    try:
         yield url, work
     finally:
-        # the server and its kernels were started in their own session: end that group only
-        try:
-            os.killpg(server.pid, signal.SIGTERM)
-            server.wait(timeout=10)
-        except (ProcessLookupError, subprocess.TimeoutExpired):
-            try:
-                os.killpg(server.pid, signal.SIGKILL)
-            except ProcessLookupError:
-                pass
-        log.close()
-
-
-PLOT_IMG = ".jp-OutputArea-output .widget-output img, .widget-output .jp-OutputArea-output img"
+        _stop(server)
 
 
 def _plot_src(page) -> str | None:
@@ -203,7 +218,7 @@ def _run_all_cells(page, n_cells: int, timeout: float = 40.0) -> None:
     raise AssertionError(f"the cells did not run; prompts: {_prompts(page)}")
 
 
-def test_gate_explorer_slider_redraws_the_plot(lab, browser):
+def test_gate_explorer_slider_redraws_the_plot(browser, lab):
     url, work = lab
     (work / "explorer.ipynb").write_text(json.dumps(_notebook(NOTEBOOK_CELLS)))
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
