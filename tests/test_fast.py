@@ -173,6 +173,19 @@ def test_batched_gradients_and_torch_func_use_the_readable_cells():
     torch.testing.assert_close(got, jac(readable))
 
 
+@pytest.mark.filterwarnings("ignore:`torch.jit.script` is deprecated:DeprecationWarning")  # torch's
+def test_forward_mode_ad_uses_the_readable_cells():
+    import torch.autograd.forward_ad as fwAD
+
+    torch.manual_seed(0)
+    rnn = G.Recurrent(G.RateCell(2, 3, form="voltage")).double()
+    x, v = torch.randn(4, 2, 2, dtype=torch.float64), torch.randn(4, 2, 2, dtype=torch.float64)
+    with fwAD.dual_level():
+        tangent = fwAD.unpack_dual(rnn(fwAD.make_dual(x, v))[0]).tangent
+    out = rnn(x)[0]  # the tangent by finite differences, through the fast path
+    torch.testing.assert_close(tangent, (rnn(x + 1e-6 * v)[0] - out) / 1e-6, rtol=1e-4, atol=1e-6)
+
+
 def test_retained_graph_gives_the_same_gradients_twice():
     torch.manual_seed(0)
     rnn = G.Recurrent(G.LSTMCell(2, 3, peephole=True), 2)

@@ -20,7 +20,7 @@ loop, the loop written into preallocated buffers, and a hand-derived BPTT
 
 Everything else runs the readable loop over the cell: a subclass of a cell (a student's own cell
 is dispatched on its exact type, so it is never mistaken for its parent), a φ given as a callable,
-a cell with forward hooks, and inputs under ``torch.func`` transforms or forward-mode AD.
+a cell with forward hooks, and calls under ``torch.func`` transforms, forward-mode AD or autocast.
 ``Recurrent(..., fast=False)`` forces the readable loop. The tests hold every fast path equal to
 the readable cells in values and in gradients.
 """
@@ -107,10 +107,12 @@ def describe(cell: RecurrentCell) -> str:
 
 
 def _plain_call(cell: RecurrentCell, x: Tensor, state) -> bool:
-    """No hooks on the cell, no transform around the call, one dtype and device throughout."""
+    """No hooks on the cell, no transform or autocast around the call, one dtype and device."""
     if cell._forward_hooks or cell._forward_pre_hooks or "forward" in cell.__dict__:
         return False
     if torch._C._are_functorch_transforms_active() or forward_ad._current_level >= 0:
+        return False
+    if torch.is_autocast_enabled(x.device.type):
         return False
     tensors = [x, *cell.parameters(), *(state if state is not None else ())]
     return all(t.dtype == x.dtype and t.device == x.device for t in tensors)
