@@ -1,0 +1,11 @@
+"""Test-session settings shared by the library tests and the notebooks nbval runs.
+
+The suite runs one pytest-xdist worker per core, and each notebook in a kernel of its own.
+One math thread per process keeps them from fighting over the cores (with several threads each,
+a loaded 2-core machine ran some tests 100 times slower). Kernels inherit the environment.
+"""
+
+import os
+
+for variable in ("OMP_NUM_THREADS", "MKL_NUM_THREADS"):
+    os.environ.setdefault(variable, "1")
