@@ -7,5 +7,5 @@ a loaded 2-core machine ran some tests 100 times slower). Kernels inherit the en
 
 import os
 
-for variable in ("OMP_NUM_THREADS", "MKL_NUM_THREADS"):
+for variable in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
     os.environ.setdefault(variable, "1")
