@@ -371,7 +371,10 @@ def fit(
     if schedule not in ("constant", "cosine"):
         raise ValueError(f"schedule must be 'constant' or 'cosine'; got {schedule!r}")
     generator = seed_everything(seed) if seed is not None else torch.Generator()
-    model.to(device if device is not None else best_device())
+    device = torch.device(device) if device is not None else best_device()
+    model.to(device)
+    if isinstance(task, SequenceDataset | Corpus):
+        task = task.to(device)  # once, so that batches and evaluations need no copies
     optimizer = torch.optim.Adam(model.parameters(), lr=lr, weight_decay=weight_decay)
     scheduler = (
         torch.optim.lr_scheduler.CosineAnnealingLR(optimizer, T_max=steps)
