@@ -62,7 +62,9 @@ def softmax(y_pre):
     """Softmax of each column: y_pre (q, p) -> y (q, p), every column summing to 1."""
     # Hint: `y_pre.max(axis=0, keepdims=True)` is the maximum of each column, shape (1, p).
     ...
-    raise NotImplementedError("Exercise 1.1: exponentiate and normalise each column, without overflow")
+    raise NotImplementedError(
+        "Exercise 1.1: exponentiate and normalise each column, without overflow"
+    )
 
 
 # %%
@@ -116,7 +118,9 @@ def backward(x, labels, W, b, V, c):
     """
     # Hint: `np.eye(q)[:, labels]` is the one-hot matrix Y, shape (q, p).
     ...
-    raise NotImplementedError("Exercise 1.3: run forward, then backpropagate to dV, dc and on to dW, db")
+    raise NotImplementedError(
+        "Exercise 1.3: run forward, then backpropagate to dV, dc and on to dW, db"
+    )
 
 
 # %%
@@ -140,7 +144,9 @@ def train(x, labels, m, epochs, lr, batch_size, seed):
     """
     # Hint: `rng.permutation(p)` is a shuffled order of the example indices 0 … p-1.
     ...
-    raise NotImplementedError("Exercise 1.4: loop over epochs and shuffled mini-batches, stepping each parameter by -lr times its gradient")
+    raise NotImplementedError(
+        "Exercise 1.4: for each epoch and shuffled mini-batch, step each parameter by -lr × grad"
+    )
 
 
 # %%
@@ -163,7 +169,7 @@ print("held-out accuracy above 90 %:", np.mean(predicted == digits.y_test) > 0.9
 # %%
 wrong = np.flatnonzero(predicted != digits.y_test)[:8]
 fig, axes = plt.subplots(1, len(wrong), figsize=(1.4 * len(wrong), 1.8))
-for ax, k in zip(np.atleast_1d(axes), wrong):
+for ax, k in zip(np.atleast_1d(axes), wrong, strict=True):
     ax.imshow(digits.x_test[k], cmap="gray_r")
     ax.set_title(f"{digits.y_test[k]} → {predicted[k]}", fontsize=10)
     ax.axis("off")

@@ -102,7 +102,9 @@ def apply_dale(R_raw, frac_exc):
     """R = |R_raw| D: columns of the first round(frac_exc · N) units >= 0, the others <= 0."""
     # Hint: multiplying an (N, N) matrix by an (N,) vector scales its columns.
     ...
-    raise NotImplementedError("Exercise 2.3: build the vector of signs and apply it to the columns of |R_raw|")
+    raise NotImplementedError(
+        "Exercise 2.3: build the vector of signs and apply it to the columns of |R_raw|"
+    )
 
 
 # %%

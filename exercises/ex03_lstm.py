@@ -92,7 +92,9 @@ def lstm_forward(x, h0, c0, weight_ih, weight_hh, bias_ih, bias_hh):
     # Hint: iterating over x gives its time steps x_t, each (B, I).
     # Hint: `torch.stack(list_of_T_tensors)` of shape (B, H) each gives (T, B, H).
     ...
-    raise NotImplementedError("Exercise 3.2: loop lstm_step over the time steps of x and stack the outputs")
+    raise NotImplementedError(
+        "Exercise 3.2: loop lstm_step over the time steps of x and stack the outputs"
+    )
 
 
 # %%
@@ -122,7 +124,9 @@ def lstm_fixed_gates_step(x_t, c_prev, W, R, b, z, phi1, phi2):
     """
     # Hint: with o = 1 the previous output is h_{t-1} = φ2(c_{t-1}).
     ...
-    raise NotImplementedError("Exercise 3.3: write the LSTM step with the gates fixed to o = 1, i = z, f = 1 - z")
+    raise NotImplementedError(
+        "Exercise 3.3: write the LSTM step with the gates fixed to o = 1, i = z, f = 1 - z"
+    )
 
 
 # %%
@@ -143,4 +147,5 @@ h0, c0 = cell.init_state(2)
 with torch.no_grad():
     mine, _ = lstm_forward(x, h0, c0, cell.weight_ih, cell.weight_hh, cell.bias_ih, cell.bias_hh)
     library, _ = gatedrnn.Recurrent(cell, fast=False)(x)
-print("outputs", tuple(mine.shape), "equal gatedrnn.Recurrent's:", torch.allclose(mine, library, atol=1e-6))
+same = torch.allclose(mine, library, atol=1e-6)
+print("outputs", tuple(mine.shape), "equal gatedrnn.Recurrent's:", same)

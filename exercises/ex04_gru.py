@@ -123,11 +123,16 @@ grading.check_gru_step(gru_step)
 
 # %%
 def gru_jacobian(x_t, h_prev, weight_ih, weight_hh, bias_ih, bias_hh):
-    """∂h_t/∂h_{t-1} of gru_step for each example: J (B, H, H), J[b, k, j] = ∂h_t[b,k]/∂h_{t-1}[b,j]."""
-    # Hint: for v (B, H) and M (H, H), `v[:, :, None] * M` is diag(v) M for every example, (B, H, H).
+    """∂h_t/∂h_{t-1} of gru_step for each example.
+
+    Returns J (B, H, H) with J[b, k, j] = ∂h_t[b, k] / ∂h_{t-1}[b, j].
+    """
+    # Hint: for v (B, H) and M (H, H), `v[:, :, None] * M` is diag(v) M per example: (B, H, H).
     # Hint: `torch.diag_embed(v)` turns v (B, H) into diagonal matrices (B, H, H).
     ...
-    raise NotImplementedError("Exercise 4.3: build the three terms of J with the gates of this step")
+    raise NotImplementedError(
+        "Exercise 4.3: build the three terms of J with the gates of this step"
+    )
 
 
 # %%

@@ -62,19 +62,20 @@ grading.check_rnn_forward(rnn_forward)
 #
 # The loss $L$ depends on every state; `dhs[t - 1]` $= \partial L / \partial h_t$ is its
 # **direct** gradient at step $t$ (here $L = \sum_t \langle$ `dhs[t-1]`, $h_t \rangle$). But
-# $h_t$ also feeds $h_{t+1}$, so the full gradient $\delta_t$ collects what comes back from the
-# future. Going backwards from $t = T$, with $\delta_{T+1}$'s contribution zero at the start:
+# $h_t$ also feeds $h_{t+1}$, so its full gradient $\delta_t$ adds what comes back from the
+# future, $g_t$. Going backwards from $t = T$, where $g_T = 0$:
 #
 # $$
 # \begin{aligned}
-# \delta_t &= \frac{\partial L}{\partial h_t}\Big|_\text{direct} + (\text{what came back from } h_{t+1}), \\
+# \delta_t &= \texttt{dhs}[t-1] + g_t, \\
 # a_t &= \delta_t \odot (1 - h_t^2) && \text{through the tanh} \\
-# dW \mathrel{+}&= a_t^\top x_t, \quad dR \mathrel{+}= a_t^\top h_{t-1}, \quad db \mathrel{+}= \textstyle\sum_\text{batch} a_t, \\
-# \text{back to } h_{t-1} &: \; a_t R && \text{(row vectors)}
+# dW &\mathrel{+}= a_t^\top x_t, \qquad dR \mathrel{+}= a_t^\top h_{t-1}, \qquad
+#   db \mathrel{+}= \textstyle\sum_\text{batch} a_t, \\
+# g_{t-1} &= a_t R && \text{sent back to } h_{t-1} \text{ (row vectors)}
 # \end{aligned}
 # $$
 #
-# and what reaches $h_0$ at the end is $dh_0$. Mind the time index of $dR$: $R$ multiplies
+# and what reaches $h_0$ at the end, $g_0$, is $dh_0$. Mind the time index of $dR$: $R$ multiplies
 # $h_{t-1}$, not $h_t$.
 
 # %%
@@ -106,7 +107,9 @@ grading.check_rnn_backward(rnn_backward)
 def gradient_norms(x, h0, W, R, b):
     """‖∂L/∂h_t‖ for L = sum of h_T: norms (T,), norms[t-1] for h_t."""
     ...
-    raise NotImplementedError("Exercise 5.3: run forward, then carry ∂L/∂h_T = 1 back to h_1 and record the norms")
+    raise NotImplementedError(
+        "Exercise 5.3: run forward, then carry ∂L/∂h_T = 1 back to h_1 and record the norms"
+    )
 
 
 # %%

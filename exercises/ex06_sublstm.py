@@ -86,7 +86,9 @@ def train_adding(model, task, steps, batch_size, lr, seed):
     # Hint: `torch.nn.functional.mse_loss(prediction, target)` is the mean squared error.
     # Hint: in every step: zero the gradients, compute the loss, backpropagate, step.
     ...
-    raise NotImplementedError("Exercise 6.2: create the optimiser and the generator, then loop over the steps")
+    raise NotImplementedError(
+        "Exercise 6.2: create the optimiser and the generator, then loop over the steps"
+    )
 
 
 # %%

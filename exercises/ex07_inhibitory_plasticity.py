@@ -85,7 +85,9 @@ def simulate_neuron(x_e, x_i, w_e, w_i, rho0, eta):
     """Run the neuron over x_e (T, N_E) and x_i (T, N_I); returns y (T,) and the final w_i."""
     # Hint: `max(value, 0.0)` and `np.maximum(array, 0.0)` rectify.
     ...
-    raise NotImplementedError("Exercise 7.2: loop over time: the rate with the current weights, then the update")
+    raise NotImplementedError(
+        "Exercise 7.2: loop over time: the rate with the current weights, then the update"
+    )
 
 
 # %%

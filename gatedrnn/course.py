@@ -18,7 +18,7 @@ and the generator writes, at the marker's indentation, the stub::
         ...
         raise NotImplementedError("Exercise 3.1: compute the gates i, f, z, o, then c_t and h_t")
 
-Everything else is copied; outputs and execution counts are stripped. A check cell holds one
+Everything else is copied; outputs, execution counts and run timestamps are stripped. A check cell holds one
 call of a registered check, e.g. ``grading.check_lstm_step(lstm_step)`` (see
 :mod:`gatedrnn.grading`); it must follow the last block of its question.
 
@@ -67,6 +67,9 @@ END = re.compile(r"^[ \t]*# END SOLUTION[ \t]*$")
 HINT = re.compile(r"^[ \t]*# HINT: (?P<hint>.*)$")
 CHECK_CALL = re.compile(r"^(?:grading|gatedrnn\.grading)\.(?P<name>check_\w+)\((?P<args>[^()]*)\)$")
 NOTEBOOK = re.compile(r"^ex(?P<number>\d\d)_\w+$")
+RUN_METADATA = ("execution", "ExecuteTime")
+"""Cell metadata that records a run of the solution (timestamps); exercises drop it."""
+LINE_LENGTH = 100  # the project's ruff line length: longer stubs are wrapped
 TRIVIAL = re.compile(r"^[\s)\]},:]*$")
 """Lines that carry no answer (closing brackets); they may appear in both versions."""
 
@@ -93,9 +96,7 @@ class Block:
     def answer_lines(self) -> list[str]:
         """Stripped lines of the answer that must not reach the exercise."""
         return [
-            line.strip()
-            for line in self.lines
-            if not HINT.match(line) and not TRIVIAL.match(line)
+            line.strip() for line in self.lines if not HINT.match(line) and not TRIVIAL.match(line)
         ]
 
 
@@ -141,7 +142,10 @@ def _parse_cell(source: str, where: str) -> tuple[list[str], list[Block]]:
         out.extend(f"{indent}# Hint: {hint}" for hint in block.hints)
         out.append(f"{indent}...")
         message = json.dumps(f"Exercise {question}: {task}", ensure_ascii=False)
-        out.append(f"{indent}raise NotImplementedError({message})")
+        stub = f"{indent}raise NotImplementedError({message})"
+        if len(stub) > LINE_LENGTH:
+            stub = f"{indent}raise NotImplementedError(\n{indent}    {message}\n{indent})"
+        out.append(stub)
         blocks.append(block)
         open_block = None
     if open_block is not None:
@@ -197,6 +201,8 @@ def convert(nb: NotebookNode, name: str, checks: Sequence[Any] | None = None) ->
         cell.source = "\n".join(lines)
         cell.outputs = []
         cell.execution_count = None
+        for key in RUN_METADATA:
+            cell.metadata.pop(key, None)
         blocks.extend(dataclasses.replace(block, cell=index) for block in found)
         for check_name in check_cell_calls(cell.source):
             if check_name not in by_name:
@@ -234,9 +240,7 @@ def convert(nb: NotebookNode, name: str, checks: Sequence[Any] | None = None) ->
 
 
 def _refuse_leaks(blocks: Sequence[Block], exercise: NotebookNode, name: str) -> None:
-    shipped = {
-        line.strip() for cell in exercise.cells for line in cell.source.splitlines()
-    }
+    shipped = {line.strip() for cell in exercise.cells for line in cell.source.splitlines()}
     for block in blocks:
         leaked = [line for line in block.answer_lines if line in shipped]
         if leaked:
@@ -265,14 +269,19 @@ def render(root: Path | str = ".") -> dict[Path, str]:
         exercise = convert(nb, path.stem)
         target = root / "exercises" / path.name
         files[target] = nbformat.writes(exercise) + "\n"
-        files[target.with_suffix(".py")] = jupytext.writes(exercise, fmt="py:percent", config=config)
+        files[target.with_suffix(".py")] = jupytext.writes(
+            exercise, fmt="py:percent", config=config
+        )
     return files
 
 
 def _generated(root: Path) -> set[Path]:
     exercises = root / "exercises"
-    return {p for pattern in ("ex[0-9][0-9]_*.ipynb", "ex[0-9][0-9]_*.py")
-            for p in exercises.glob(pattern)}
+    return {
+        p
+        for pattern in ("ex[0-9][0-9]_*.ipynb", "ex[0-9][0-9]_*.py")
+        for p in exercises.glob(pattern)
+    }
 
 
 def build(root: Path | str = ".") -> list[Path]:
@@ -315,8 +324,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         prog="python -m gatedrnn.course",
         description="Generate the student notebooks exercises/ from solutions/.",
     )
-    parser.add_argument("command", choices=["build", "check"],
-                        help="build: write exercises/; check: exit 1 when exercises/ is stale")
+    parser.add_argument(
+        "command",
+        choices=["build", "check"],
+        help="build: write exercises/; check: exit 1 when exercises/ is stale",
+    )
     parser.add_argument("--root", default=".", help="repository root (default: .)")
     args = parser.parse_args(argv)
     try:

@@ -204,24 +204,31 @@ class Grade:
     def table(self) -> str:
         from .grading import Item, Report
 
-        parts = [f"Grading {self.notebook} as {self.exercise} (each cell may run {self.timeout:g} s)"]
+        parts = [
+            f"Grading {self.notebook} as {self.exercise} (each cell may run {self.timeout:g} s)"
+        ]
         for q in self.questions:
             items = tuple(
                 Item(i["description"], i["points"], i["earned"], i["feedback"]) for i in q["items"]
             )
             parts.append(Report(q["question"], q["title"], q["points"], items).table())
         if self.notes:
-            parts.append("Notes on running your notebook:\n" + "\n".join(
-                f"  - {note}" for note in self.notes))
+            parts.append(
+                "Notes on running your notebook:\n"
+                + "\n".join(f"  - {note}" for note in self.notes)
+            )
         width = max(len(q["title"]) for q in self.questions)
         rows = [f"{'question':<9} {'title':<{width}}  {'points':>6}  result"]
         for q in self.questions:
             score = f"{q['earned']}/{q['points']}"
-            rows.append(f"{q['question']:<9} {q['title']:<{width}}  {score:>6}  "
-                        f"{'pass' if q['passed'] else 'FAIL'}")
+            rows.append(
+                f"{q['question']:<9} {q['title']:<{width}}  {score:>6}  "
+                f"{'pass' if q['passed'] else 'FAIL'}"
+            )
         total = f"{self.earned}/{self.points}"
-        rows.append(f"{'total':<9} {'':<{width}}  {total:>6}  "
-                    f"{'full marks' if self.passed else 'not yet'}")
+        rows.append(
+            f"{'total':<9} {'':<{width}}  {total:>6}  {'full marks' if self.passed else 'not yet'}"
+        )
         parts.append("\n".join(rows))
         return "\n\n".join(parts)
 
@@ -306,7 +313,7 @@ def grade_notebook(
         if run.status != "ok":
             notes.append(f"code cell {number} ({_first_line(source)!r}): {run.message}")
     questions = []
-    for obj, run in zip(checks, runs[len(student):], strict=True):
+    for obj, run in zip(checks, runs[len(student) :], strict=True):
         if run.status == "ok" and run.result is not None:
             questions.append(json.loads(ast.literal_eval(run.result)))
             continue
@@ -317,10 +324,23 @@ def grade_notebook(
             )
         else:
             feedback = f"grading this question failed: {run.message}"
-        item = {"description": "every property", "points": obj.points, "earned": 0,
-                "feedback": feedback, "passed": False}
-        questions.append({"question": obj.question, "title": obj.title, "points": obj.points,
-                          "earned": 0, "passed": False, "items": [item]})
+        item = {
+            "description": "every property",
+            "points": obj.points,
+            "earned": 0,
+            "feedback": feedback,
+            "passed": False,
+        }
+        questions.append(
+            {
+                "question": obj.question,
+                "title": obj.title,
+                "points": obj.points,
+                "earned": 0,
+                "passed": False,
+                "items": [item],
+            }
+        )
     return Grade(str(path), name, timeout, questions, notes)
 
 
@@ -330,9 +350,15 @@ def main(argv: Sequence[str] | None = None) -> int:
         description="Run an exercise notebook in a fresh kernel and grade every question.",
     )
     parser.add_argument("notebook", help="the .ipynb (or paired .py) to grade")
-    parser.add_argument("--exercise", help="exercise name, e.g. ex03_lstm (default: from the file name)")
-    parser.add_argument("--timeout", type=float, default=DEFAULT_TIMEOUT,
-                        help=f"seconds each cell may run (default {DEFAULT_TIMEOUT:g})")
+    parser.add_argument(
+        "--exercise", help="exercise name, e.g. ex03_lstm (default: from the file name)"
+    )
+    parser.add_argument(
+        "--timeout",
+        type=float,
+        default=DEFAULT_TIMEOUT,
+        help=f"seconds each cell may run (default {DEFAULT_TIMEOUT:g})",
+    )
     parser.add_argument("--json", action="store_true", help="print one JSON object")
     args = parser.parse_args(argv)
     if not args.timeout > 0:

@@ -155,7 +155,7 @@ def train(x, labels, m, epochs, lr, batch_size, seed):
 
     m hidden units, q = labels.max() + 1 classes. Returns the trained (W, b, V, c).
     """
-    # BEGIN SOLUTION 1.4: loop over epochs and shuffled mini-batches, stepping each parameter by -lr times its gradient
+    # BEGIN SOLUTION 1.4: for each epoch and shuffled mini-batch, step each parameter by -lr × grad
     # HINT: `rng.permutation(p)` is a shuffled order of the example indices 0 … p-1.
     rng = np.random.default_rng(seed)
     n, p = x.shape
@@ -190,7 +190,7 @@ print("held-out accuracy above 90 %:", np.mean(predicted == digits.y_test) > 0.9
 # %%
 wrong = np.flatnonzero(predicted != digits.y_test)[:8]
 fig, axes = plt.subplots(1, len(wrong), figsize=(1.4 * len(wrong), 1.8))
-for ax, k in zip(np.atleast_1d(axes), wrong):
+for ax, k in zip(np.atleast_1d(axes), wrong, strict=True):
     ax.imshow(digits.x_test[k], cmap="gray_r")
     ax.set_title(f"{digits.y_test[k]} → {predicted[k]}", fontsize=10)
     ax.axis("off")

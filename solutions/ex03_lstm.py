@@ -159,4 +159,5 @@ h0, c0 = cell.init_state(2)
 with torch.no_grad():
     mine, _ = lstm_forward(x, h0, c0, cell.weight_ih, cell.weight_hh, cell.bias_ih, cell.bias_hh)
     library, _ = gatedrnn.Recurrent(cell, fast=False)(x)
-print("outputs", tuple(mine.shape), "equal gatedrnn.Recurrent's:", torch.allclose(mine, library, atol=1e-6))
+same = torch.allclose(mine, library, atol=1e-6)
+print("outputs", tuple(mine.shape), "equal gatedrnn.Recurrent's:", same)

@@ -68,19 +68,20 @@ grading.check_rnn_forward(rnn_forward)
 #
 # The loss $L$ depends on every state; `dhs[t - 1]` $= \partial L / \partial h_t$ is its
 # **direct** gradient at step $t$ (here $L = \sum_t \langle$ `dhs[t-1]`, $h_t \rangle$). But
-# $h_t$ also feeds $h_{t+1}$, so the full gradient $\delta_t$ collects what comes back from the
-# future. Going backwards from $t = T$, with $\delta_{T+1}$'s contribution zero at the start:
+# $h_t$ also feeds $h_{t+1}$, so its full gradient $\delta_t$ adds what comes back from the
+# future, $g_t$. Going backwards from $t = T$, where $g_T = 0$:
 #
 # $$
 # \begin{aligned}
-# \delta_t &= \frac{\partial L}{\partial h_t}\Big|_\text{direct} + (\text{what came back from } h_{t+1}), \\
+# \delta_t &= \texttt{dhs}[t-1] + g_t, \\
 # a_t &= \delta_t \odot (1 - h_t^2) && \text{through the tanh} \\
-# dW \mathrel{+}&= a_t^\top x_t, \quad dR \mathrel{+}= a_t^\top h_{t-1}, \quad db \mathrel{+}= \textstyle\sum_\text{batch} a_t, \\
-# \text{back to } h_{t-1} &: \; a_t R && \text{(row vectors)}
+# dW &\mathrel{+}= a_t^\top x_t, \qquad dR \mathrel{+}= a_t^\top h_{t-1}, \qquad
+#   db \mathrel{+}= \textstyle\sum_\text{batch} a_t, \\
+# g_{t-1} &= a_t R && \text{sent back to } h_{t-1} \text{ (row vectors)}
 # \end{aligned}
 # $$
 #
-# and what reaches $h_0$ at the end is $dh_0$. Mind the time index of $dR$: $R$ multiplies
+# and what reaches $h_0$ at the end, $g_0$, is $dh_0$. Mind the time index of $dR$: $R$ multiplies
 # $h_{t-1}$, not $h_t$.
 
 # %%

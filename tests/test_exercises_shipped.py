@@ -31,8 +31,9 @@ def shipped() -> dict[str, list[tuple[str, object]]]:
         for cell in nb.cells:
             if cell.cell_type == "code":
                 sources.append(cell.source)
-                tags.append((name, "check" if course.is_check_cell(cell.source) else "code",
-                             cell.source))
+                tags.append(
+                    (name, "check" if course.is_check_cell(cell.source) else "code", cell.source)
+                )
         for check in grading.EXERCISES[name]:
             sources.append(grader_cell(check.question))
             tags.append((name, "grader", check.question))
@@ -64,8 +65,11 @@ def test_the_grader_gives_the_stubs_nothing(name, shipped):
 
 
 def assigned(source: str) -> set[str]:
-    return {node.id for node in ast.walk(ast.parse(source))
-            if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store)}
+    return {
+        node.id
+        for node in ast.walk(ast.parse(source))
+        if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store)
+    }
 
 
 @pytest.mark.parametrize("name", NAMES)

@@ -34,16 +34,18 @@ def hostile(path: Path) -> Path:
     step = code_cell(nb, "def lstm_step(")
     step.source = step.source.replace("c_t = f * c_prev + i * z", "c_t = c_prev + i * z")
     code_cell(nb, "grading.check_lstm_step(").source = (
-        "grading.check_lstm_step = lambda f: print('all good')\n"
-        "grading.check_lstm_step(lstm_step)"
+        "grading.check_lstm_step = lambda f: print('all good')\ngrading.check_lstm_step(lstm_step)"
     )
     code_cell(nb, "def lstm_forward(").source = (
         "def lstm_forward(x, h0, c0, weight_ih, weight_hh, bias_ih, bias_hh):\n"
         "    while True:\n"
         "        pass"
     )
-    for contains in ("grading.check_lstm_forward(", "grading.check_lstm_fixed_gates(",
-                     "Recurrent(cell"):
+    for contains in (
+        "grading.check_lstm_forward(",
+        "grading.check_lstm_fixed_gates(",
+        "Recurrent(cell",
+    ):
         nb.cells.remove(code_cell(nb, contains))
     nbformat.write(nb, path)
     return path
@@ -90,9 +92,22 @@ def test_full_marks_exit_zero_and_json(tmp_path, capsys):
 
 
 def test_a_partial_score_exits_one(tmp_path, capsys, monkeypatch):
-    partial = grade.Grade("nb.ipynb", "ex03_lstm", 60, [
-        {"question": "3.1", "title": "t", "points": 5, "earned": 4, "passed": False,
-         "items": [{"description": "d", "points": 5, "earned": 4, "feedback": "f"}]}], [])
+    partial = grade.Grade(
+        "nb.ipynb",
+        "ex03_lstm",
+        60,
+        [
+            {
+                "question": "3.1",
+                "title": "t",
+                "points": 5,
+                "earned": 4,
+                "passed": False,
+                "items": [{"description": "d", "points": 5, "earned": 4, "feedback": "f"}],
+            }
+        ],
+        [],
+    )
     monkeypatch.setattr(grade, "grade_notebook", lambda *a, **k: partial)
     path = tmp_path / "ex03_lstm.ipynb"
     path.write_text("{}")
@@ -124,7 +139,9 @@ def test_the_exercise_is_found_from_the_file_name():
 
 
 def test_check_lines_are_not_run_but_everything_else_is():
-    cell = "x = 1\ngrading.check_lstm_step(lstm_step)\nif x:\n    grading.check_gru_step(g)  # again"
+    cell = (
+        "x = 1\ngrading.check_lstm_step(lstm_step)\nif x:\n    grading.check_gru_step(g)  # again"
+    )
     assert grade._without_checks(cell) == "x = 1\npass\nif x:\n    pass"
 
 

@@ -47,10 +47,15 @@ def run(question: str, scope: dict) -> grading.Report:
     return check.run(*(scope[name] for name in check.arg_names))
 
 
-SOLUTIONS = {path.stem: definitions(path) for path in sorted((ROOT / "solutions").glob("ex*.ipynb"))}
-EXERCISES = {path.stem: definitions(path) for path in sorted((ROOT / "exercises").glob("ex*.ipynb"))}
-QUESTIONS = [(c.exercise, c.question) for name in sorted(grading.EXERCISES)
-             for c in grading.EXERCISES[name]]
+SOLUTIONS = {
+    path.stem: definitions(path) for path in sorted((ROOT / "solutions").glob("ex*.ipynb"))
+}
+EXERCISES = {
+    path.stem: definitions(path) for path in sorted((ROOT / "exercises").glob("ex*.ipynb"))
+}
+QUESTIONS = [
+    (c.exercise, c.question) for name in sorted(grading.EXERCISES) for c in grading.EXERCISES[name]
+]
 
 
 @pytest.fixture(scope="module")
@@ -78,157 +83,441 @@ def test_a_stub_earns_nothing_and_is_told_so(exercise, question):
 
 MUTANTS = [
     # ex01: the one-hidden-layer network
-    ("ex01_mlp", "1.1", "softmax normalises rows",
-     [("e / e.sum(axis=0, keepdims=True)", "e / e.sum(axis=1, keepdims=True)")]),
-    ("ex01_mlp", "1.1", "softmax without the max shift overflows",
-     [("shifted = y_pre - y_pre.max(axis=0, keepdims=True)", "shifted = y_pre")]),
-    ("ex01_mlp", "1.2", "sigmoid hidden units instead of tanh",
-     [("h = np.tanh(h_pre)", "h = 1 / (1 + np.exp(-h_pre))")]),
-    ("ex01_mlp", "1.2", "output bias c forgotten",
-     [("y = softmax(V @ h + c)", "y = softmax(V @ h)")]),
-    ("ex01_mlp", "1.2", "transposed input weights",
-     [("h_pre = W @ x + b", "h_pre = W.T @ x + b")]),
-    ("ex01_mlp", "1.3", "sign error in the output gradient",
-     [("dy_pre = (y - Y) / p", "dy_pre = (Y - y) / p")]),
-    ("ex01_mlp", "1.3", "derivative of tanh missing",
-     [("dh_pre = (V.T @ dy_pre) * (1 - h**2)", "dh_pre = V.T @ dy_pre")]),
-    ("ex01_mlp", "1.3", "tanh derivative taken at h' instead of h",
-     [("* (1 - h**2)", "* (1 - h_pre**2)")]),
-    ("ex01_mlp", "1.3", "gradient of the summed loss, not the mean",
-     [("dy_pre = (y - Y) / p", "dy_pre = y - Y")]),
-    ("ex01_mlp", "1.3", "transposed weight gradient",
-     [("dV = dy_pre @ h.T", "dV = h @ dy_pre.T")]),
-    ("ex01_mlp", "1.4", "gradient ascent",
-     [("W - lr * dW, b - lr * db, V - lr * dV, c - lr * dc",
-       "W + lr * dW, b + lr * db, V + lr * dV, c + lr * dc")]),
-    ("ex01_mlp", "1.4", "one mini-batch per epoch",
-     [("for start in range(0, p, batch_size):", "for start in range(0, batch_size, batch_size):")]),
+    (
+        "ex01_mlp",
+        "1.1",
+        "softmax normalises rows",
+        [("e / e.sum(axis=0, keepdims=True)", "e / e.sum(axis=1, keepdims=True)")],
+    ),
+    (
+        "ex01_mlp",
+        "1.1",
+        "softmax without the max shift overflows",
+        [("shifted = y_pre - y_pre.max(axis=0, keepdims=True)", "shifted = y_pre")],
+    ),
+    (
+        "ex01_mlp",
+        "1.2",
+        "sigmoid hidden units instead of tanh",
+        [("h = np.tanh(h_pre)", "h = 1 / (1 + np.exp(-h_pre))")],
+    ),
+    (
+        "ex01_mlp",
+        "1.2",
+        "output bias c forgotten",
+        [("y = softmax(V @ h + c)", "y = softmax(V @ h)")],
+    ),
+    ("ex01_mlp", "1.2", "transposed input weights", [("h_pre = W @ x + b", "h_pre = W.T @ x + b")]),
+    (
+        "ex01_mlp",
+        "1.3",
+        "sign error in the output gradient",
+        [("dy_pre = (y - Y) / p", "dy_pre = (Y - y) / p")],
+    ),
+    (
+        "ex01_mlp",
+        "1.3",
+        "derivative of tanh missing",
+        [("dh_pre = (V.T @ dy_pre) * (1 - h**2)", "dh_pre = V.T @ dy_pre")],
+    ),
+    (
+        "ex01_mlp",
+        "1.3",
+        "tanh derivative taken at h' instead of h",
+        [("* (1 - h**2)", "* (1 - h_pre**2)")],
+    ),
+    (
+        "ex01_mlp",
+        "1.3",
+        "gradient of the summed loss, not the mean",
+        [("dy_pre = (y - Y) / p", "dy_pre = y - Y")],
+    ),
+    ("ex01_mlp", "1.3", "transposed weight gradient", [("dV = dy_pre @ h.T", "dV = h @ dy_pre.T")]),
+    (
+        "ex01_mlp",
+        "1.4",
+        "gradient ascent",
+        [
+            (
+                "W - lr * dW, b - lr * db, V - lr * dV, c - lr * dc",
+                "W + lr * dW, b + lr * db, V + lr * dV, c + lr * dc",
+            )
+        ],
+    ),
+    (
+        "ex01_mlp",
+        "1.4",
+        "one mini-batch per epoch",
+        [
+            (
+                "for start in range(0, p, batch_size):",
+                "for start in range(0, batch_size, batch_size):",
+            )
+        ],
+    ),
     # ex02: rate networks
-    ("ex02_rate_networks", "2.1", "leak term missing",
-     [("return (1 - z) * r + z * phi(", "return r + z * phi(")]),
-    ("ex02_rate_networks", "2.1", "transposed recurrent weights",
-     [("phi(r @ R.T + x_t @ W.T + b)", "phi(r @ R + x_t @ W.T + b)")]),
-    ("ex02_rate_networks", "2.1", "dt forgotten in z (right only at dt = 1 ms)",
-     [("z = dt / tau  # (H,)", "z = 1 / tau  # (H,)")]),
-    ("ex02_rate_networks", "2.2", "phi applied after R, as in the rate form",
-     [("return (1 - z) * v + z * (phi(v) @ R.T + x_t @ W.T + b)",
-       "return (1 - z) * v + z * phi(v @ R.T + x_t @ W.T + b)")]),
-    ("ex02_rate_networks", "2.2", "sign error in the leak",
-     [("return (1 - z) * v + z", "return (1 + z) * v + z")]),
-    ("ex02_rate_networks", "2.3", "rows signed instead of columns",
-     [("return R_raw.abs() * signs", "return R_raw.abs() * signs[:, None]")]),
-    ("ex02_rate_networks", "2.3", "absolute value forgotten",
-     [("return R_raw.abs() * signs", "return R_raw * signs")]),
-    ("ex02_rate_networks", "2.3", "inhibitory units first",
-     [("signs[round(frac_exc * n) :] = -1.0", "signs[: n - round(frac_exc * n)] = -1.0")]),
+    (
+        "ex02_rate_networks",
+        "2.1",
+        "leak term missing",
+        [("return (1 - z) * r + z * phi(", "return r + z * phi(")],
+    ),
+    (
+        "ex02_rate_networks",
+        "2.1",
+        "transposed recurrent weights",
+        [("phi(r @ R.T + x_t @ W.T + b)", "phi(r @ R + x_t @ W.T + b)")],
+    ),
+    (
+        "ex02_rate_networks",
+        "2.1",
+        "dt forgotten in z (right only at dt = 1 ms)",
+        [("z = dt / tau  # (H,)", "z = 1 / tau  # (H,)")],
+    ),
+    (
+        "ex02_rate_networks",
+        "2.2",
+        "phi applied after R, as in the rate form",
+        [
+            (
+                "return (1 - z) * v + z * (phi(v) @ R.T + x_t @ W.T + b)",
+                "return (1 - z) * v + z * phi(v @ R.T + x_t @ W.T + b)",
+            )
+        ],
+    ),
+    (
+        "ex02_rate_networks",
+        "2.2",
+        "sign error in the leak",
+        [("return (1 - z) * v + z", "return (1 + z) * v + z")],
+    ),
+    (
+        "ex02_rate_networks",
+        "2.3",
+        "rows signed instead of columns",
+        [("return R_raw.abs() * signs", "return R_raw.abs() * signs[:, None]")],
+    ),
+    (
+        "ex02_rate_networks",
+        "2.3",
+        "absolute value forgotten",
+        [("return R_raw.abs() * signs", "return R_raw * signs")],
+    ),
+    (
+        "ex02_rate_networks",
+        "2.3",
+        "inhibitory units first",
+        [("signs[round(frac_exc * n) :] = -1.0", "signs[: n - round(frac_exc * n)] = -1.0")],
+    ),
     # ex03: the LSTM
-    ("ex03_lstm", "3.1", "forget gate missing",
-     [("c_t = f * c_prev + i * z", "c_t = c_prev + i * z")]),
-    ("ex03_lstm", "3.1", "gate blocks read as (i, f, o, z)",
-     [("a_i, a_f, a_z, a_o = preactivation", "a_i, a_f, a_o, a_z = preactivation")]),
-    ("ex03_lstm", "3.1", "input and forget gates swapped",
-     [("c_t = f * c_prev + i * z", "c_t = i * c_prev + f * z")]),
-    ("ex03_lstm", "3.1", "output nonlinearity phi2 missing",
-     [("h_t = o * torch.tanh(c_t)", "h_t = o * c_t")]),
-    ("ex03_lstm", "3.1", "transposed recurrent weights",
-     [("h_prev @ weight_hh.T", "h_prev @ weight_hh")]),
-    ("ex03_lstm", "3.1", "h_t from the old cell state",
-     [("h_t = o * torch.tanh(c_t)", "h_t = o * torch.tanh(c_prev)")]),
-    ("ex03_lstm", "3.2", "off-by-one in time (initial state as first output)",
-     [("        h, c = lstm_step(x_t, h, c, weight_ih, weight_hh, bias_ih, bias_hh)\n"
-       "        outputs.append(h)",
-       "        outputs.append(h)\n"
-       "        h, c = lstm_step(x_t, h, c, weight_ih, weight_hh, bias_ih, bias_hh)")]),
-    ("ex03_lstm", "3.2", "returns the initial state as final state",
-     [("return torch.stack(outputs), (h, c)", "return torch.stack(outputs), (h0, c0)")]),
-    ("ex03_lstm", "3.2", "time runs backwards",
-     [("for x_t in x:", "for x_t in x.flip(0):")]),
-    ("ex03_lstm", "3.3", "i = 1 - z and f = z",
-     [("return (1 - z) * c_prev + z * candidate", "return z * c_prev + (1 - z) * candidate")]),
-    ("ex03_lstm", "3.3", "phi1 and phi2 swapped",
-     [("h_prev = phi2(c_prev)", "h_prev = phi1(c_prev)"),
-      ("candidate = phi1(", "candidate = phi2(")]),
+    (
+        "ex03_lstm",
+        "3.1",
+        "forget gate missing",
+        [("c_t = f * c_prev + i * z", "c_t = c_prev + i * z")],
+    ),
+    (
+        "ex03_lstm",
+        "3.1",
+        "gate blocks read as (i, f, o, z)",
+        [("a_i, a_f, a_z, a_o = preactivation", "a_i, a_f, a_o, a_z = preactivation")],
+    ),
+    (
+        "ex03_lstm",
+        "3.1",
+        "input and forget gates swapped",
+        [("c_t = f * c_prev + i * z", "c_t = i * c_prev + f * z")],
+    ),
+    (
+        "ex03_lstm",
+        "3.1",
+        "output nonlinearity phi2 missing",
+        [("h_t = o * torch.tanh(c_t)", "h_t = o * c_t")],
+    ),
+    (
+        "ex03_lstm",
+        "3.1",
+        "transposed recurrent weights",
+        [("h_prev @ weight_hh.T", "h_prev @ weight_hh")],
+    ),
+    (
+        "ex03_lstm",
+        "3.1",
+        "h_t from the old cell state",
+        [("h_t = o * torch.tanh(c_t)", "h_t = o * torch.tanh(c_prev)")],
+    ),
+    (
+        "ex03_lstm",
+        "3.2",
+        "off-by-one in time (initial state as first output)",
+        [
+            (
+                "        h, c = lstm_step(x_t, h, c, weight_ih, weight_hh, bias_ih, bias_hh)\n"
+                "        outputs.append(h)",
+                "        outputs.append(h)\n"
+                "        h, c = lstm_step(x_t, h, c, weight_ih, weight_hh, bias_ih, bias_hh)",
+            )
+        ],
+    ),
+    (
+        "ex03_lstm",
+        "3.2",
+        "returns the initial state as final state",
+        [("return torch.stack(outputs), (h, c)", "return torch.stack(outputs), (h0, c0)")],
+    ),
+    ("ex03_lstm", "3.2", "time runs backwards", [("for x_t in x:", "for x_t in x.flip(0):")]),
+    (
+        "ex03_lstm",
+        "3.3",
+        "i = 1 - z and f = z",
+        [("return (1 - z) * c_prev + z * candidate", "return z * c_prev + (1 - z) * candidate")],
+    ),
+    (
+        "ex03_lstm",
+        "3.3",
+        "phi1 and phi2 swapped",
+        [
+            ("h_prev = phi2(c_prev)", "h_prev = phi1(c_prev)"),
+            ("candidate = phi1(", "candidate = phi2("),
+        ],
+    ),
     # ex04: the GRU
-    ("ex04_gru", "4.1", "z and 1 - z swapped",
-     [("return (1 - z) * h_prev + z * torch.tanh(a_n)",
-       "return z * h_prev + (1 - z) * torch.tanh(a_n)")]),
-    ("ex04_gru", "4.1", "blocks read as (n, z)",
-     [("a_z, a_n = (x_t @ weight_ih.T", "a_n, a_z = (x_t @ weight_ih.T")]),
-    ("ex04_gru", "4.2", "reset gate before R_n (Cho et al.) instead of after",
-     [("n = torch.tanh(x_t @ W_n.T + b_in + r * (h_prev @ R_n.T + b_hn))",
-       "n = torch.tanh(x_t @ W_n.T + b_in + (r * h_prev) @ R_n.T + b_hn)")]),
-    ("ex04_gru", "4.2", "update gate not inverted",
-     [("return (1 - u) * n + u * h_prev", "return u * n + (1 - u) * h_prev")]),
-    ("ex04_gru", "4.2", "transposed recurrent weights of the update gate",
-     [("u = torch.sigmoid(x_t @ W_u.T + b_iu + h_prev @ R_u.T + b_hu)\n    n = torch.tanh(",
-       "u = torch.sigmoid(x_t @ W_u.T + b_iu + h_prev @ R_u + b_hu)\n    n = torch.tanh(")]),
-    ("ex04_gru", "4.2", "b_hn outside the reset gate",
-     [("r * (h_prev @ R_n.T + b_hn))\n    return",
-       "r * (h_prev @ R_n.T) + b_hn)\n    return")]),
-    ("ex04_gru", "4.3", "transposed Jacobian",
-     [("return torch.diag_embed(u) + (h_prev - n)[:, :, None] * du + (1 - u)[:, :, None] * dn",
-       "return (torch.diag_embed(u) + (h_prev - n)[:, :, None] * du"
-       " + (1 - u)[:, :, None] * dn).transpose(1, 2)")]),
-    ("ex04_gru", "4.3", "path through the reset gate missing",
-     [(" + recurrent_n[:, :, None] * dr", "")]),
-    ("ex04_gru", "4.3", "sign error in the update-gate term",
-     [("(h_prev - n)[:, :, None] * du", "(n - h_prev)[:, :, None] * du")]),
-    ("ex04_gru", "4.3", "kept-state diagonal missing",
-     [("return torch.diag_embed(u) + (h_prev - n)", "return (h_prev - n)")]),
+    (
+        "ex04_gru",
+        "4.1",
+        "z and 1 - z swapped",
+        [
+            (
+                "return (1 - z) * h_prev + z * torch.tanh(a_n)",
+                "return z * h_prev + (1 - z) * torch.tanh(a_n)",
+            )
+        ],
+    ),
+    (
+        "ex04_gru",
+        "4.1",
+        "blocks read as (n, z)",
+        [("a_z, a_n = (x_t @ weight_ih.T", "a_n, a_z = (x_t @ weight_ih.T")],
+    ),
+    (
+        "ex04_gru",
+        "4.2",
+        "reset gate before R_n (Cho et al.) instead of after",
+        [
+            (
+                "n = torch.tanh(x_t @ W_n.T + b_in + r * (h_prev @ R_n.T + b_hn))",
+                "n = torch.tanh(x_t @ W_n.T + b_in + (r * h_prev) @ R_n.T + b_hn)",
+            )
+        ],
+    ),
+    (
+        "ex04_gru",
+        "4.2",
+        "update gate not inverted",
+        [("return (1 - u) * n + u * h_prev", "return u * n + (1 - u) * h_prev")],
+    ),
+    (
+        "ex04_gru",
+        "4.2",
+        "transposed recurrent weights of the update gate",
+        [
+            (
+                "u = torch.sigmoid(x_t @ W_u.T + b_iu + h_prev @ R_u.T + b_hu)\n"
+                "    n = torch.tanh(",
+                "u = torch.sigmoid(x_t @ W_u.T + b_iu + h_prev @ R_u + b_hu)\n    n = torch.tanh(",
+            )
+        ],
+    ),
+    (
+        "ex04_gru",
+        "4.2",
+        "b_hn outside the reset gate",
+        [("r * (h_prev @ R_n.T + b_hn))\n    return", "r * (h_prev @ R_n.T) + b_hn)\n    return")],
+    ),
+    (
+        "ex04_gru",
+        "4.3",
+        "transposed Jacobian",
+        [
+            (
+                "return torch.diag_embed(u) + (h_prev - n)[:, :, None] * du"
+                " + (1 - u)[:, :, None] * dn",
+                "return (torch.diag_embed(u) + (h_prev - n)[:, :, None] * du"
+                " + (1 - u)[:, :, None] * dn).transpose(1, 2)",
+            )
+        ],
+    ),
+    (
+        "ex04_gru",
+        "4.3",
+        "path through the reset gate missing",
+        [(" + recurrent_n[:, :, None] * dr", "")],
+    ),
+    (
+        "ex04_gru",
+        "4.3",
+        "sign error in the update-gate term",
+        [("(h_prev - n)[:, :, None] * du", "(n - h_prev)[:, :, None] * du")],
+    ),
+    (
+        "ex04_gru",
+        "4.3",
+        "kept-state diagonal missing",
+        [("return torch.diag_embed(u) + (h_prev - n)", "return (h_prev - n)")],
+    ),
     # ex05: BPTT
-    ("ex05_bptt", "5.1", "off-by-one in time (stores h_{t-1})",
-     [("        h = np.tanh(x_t @ W.T + h @ R.T + b)  # (B, H)\n        states.append(h)",
-       "        states.append(h)\n        h = np.tanh(x_t @ W.T + h @ R.T + b)  # (B, H)")]),
-    ("ex05_bptt", "5.1", "transposed recurrent weights",
-     [("h = np.tanh(x_t @ W.T + h @ R.T + b)", "h = np.tanh(x_t @ W.T + h @ R + b)")]),
-    ("ex05_bptt", "5.2", "off-by-one in time in dR",
-     [("dR += a.T @ h_before", "dR += a.T @ hs[t]")]),
-    ("ex05_bptt", "5.2", "sign error in the gradient passed back",
-     [("from_future = a @ R\n", "from_future = -a @ R\n")]),
-    ("ex05_bptt", "5.2", "gradient not carried back through time",
-     [("a = (dhs[t] + from_future) * (1 - hs[t] ** 2)", "a = dhs[t] * (1 - hs[t] ** 2)")]),
-    ("ex05_bptt", "5.2", "gradient passed back through R transposed",
-     [("from_future = a @ R\n", "from_future = a @ R.T\n")]),
-    ("ex05_bptt", "5.2", "tanh derivative missing",
-     [("a = (dhs[t] + from_future) * (1 - hs[t] ** 2)", "a = dhs[t] + from_future")]),
-    ("ex05_bptt", "5.3", "curve reversed in time",
-     [("    return norms\n", "    return norms[::-1]\n")]),
-    ("ex05_bptt", "5.3", "norms recorded one step late",
-     [("        norms[t] = np.linalg.norm(delta)\n"
-       "        delta = (delta * (1 - states[t] ** 2)) @ R",
-       "        delta = (delta * (1 - states[t] ** 2)) @ R\n"
-       "        norms[t] = np.linalg.norm(delta)")]),
-    ("ex05_bptt", "5.3", "tanh derivative missing in the backward recursion",
-     [("delta = (delta * (1 - states[t] ** 2)) @ R", "delta = delta @ R")]),
+    (
+        "ex05_bptt",
+        "5.1",
+        "off-by-one in time (stores h_{t-1})",
+        [
+            (
+                "        h = np.tanh(x_t @ W.T + h @ R.T + b)  # (B, H)\n        states.append(h)",
+                "        states.append(h)\n        h = np.tanh(x_t @ W.T + h @ R.T + b)  # (B, H)",
+            )
+        ],
+    ),
+    (
+        "ex05_bptt",
+        "5.1",
+        "transposed recurrent weights",
+        [("h = np.tanh(x_t @ W.T + h @ R.T + b)", "h = np.tanh(x_t @ W.T + h @ R + b)")],
+    ),
+    (
+        "ex05_bptt",
+        "5.2",
+        "off-by-one in time in dR",
+        [("dR += a.T @ h_before", "dR += a.T @ hs[t]")],
+    ),
+    (
+        "ex05_bptt",
+        "5.2",
+        "sign error in the gradient passed back",
+        [("from_future = a @ R\n", "from_future = -a @ R\n")],
+    ),
+    (
+        "ex05_bptt",
+        "5.2",
+        "gradient not carried back through time",
+        [("a = (dhs[t] + from_future) * (1 - hs[t] ** 2)", "a = dhs[t] * (1 - hs[t] ** 2)")],
+    ),
+    (
+        "ex05_bptt",
+        "5.2",
+        "gradient passed back through R transposed",
+        [("from_future = a @ R\n", "from_future = a @ R.T\n")],
+    ),
+    (
+        "ex05_bptt",
+        "5.2",
+        "tanh derivative missing",
+        [("a = (dhs[t] + from_future) * (1 - hs[t] ** 2)", "a = dhs[t] + from_future")],
+    ),
+    (
+        "ex05_bptt",
+        "5.3",
+        "curve reversed in time",
+        [("    return norms\n", "    return norms[::-1]\n")],
+    ),
+    (
+        "ex05_bptt",
+        "5.3",
+        "norms recorded one step late",
+        [
+            (
+                "        norms[t] = np.linalg.norm(delta)\n"
+                "        delta = (delta * (1 - states[t] ** 2)) @ R",
+                "        delta = (delta * (1 - states[t] ** 2)) @ R\n"
+                "        norms[t] = np.linalg.norm(delta)",
+            )
+        ],
+    ),
+    (
+        "ex05_bptt",
+        "5.3",
+        "tanh derivative missing in the backward recursion",
+        [("delta = (delta * (1 - states[t] ** 2)) @ R", "delta = delta @ R")],
+    ),
     # ex06: the subLSTM
-    ("ex06_sublstm", "6.1", "multiplicative input gate (the LSTM's)",
-     [("c_t = f * c_prev + z - i", "c_t = f * c_prev + z * i")]),
-    ("ex06_sublstm", "6.1", "multiplicative output gate",
-     [("return torch.sigmoid(c_t) - o, c_t", "return torch.sigmoid(c_t) * o, c_t")]),
-    ("ex06_sublstm", "6.1", "sign error: i - z",
-     [("c_t = f * c_prev + z - i", "c_t = f * c_prev + i - z")]),
-    ("ex06_sublstm", "6.1", "forget gate missing",
-     [("c_t = f * c_prev + z - i", "c_t = c_prev + z - i")]),
-    ("ex06_sublstm", "6.1", "blocks read as (i, f, o, z)",
-     [("i, f, z, o = gates.chunk(4, dim=1)", "i, f, o, z = gates.chunk(4, dim=1)")]),
-    ("ex06_sublstm", "6.2", "gradients never zeroed",
-     [("        optimiser.zero_grad()\n", "")]),
-    ("ex06_sublstm", "6.2", "trained on the wrong target (the last value)",
-     [("mse_loss(model(x), y)", "mse_loss(model(x), x[-1, :, :1])")]),
+    (
+        "ex06_sublstm",
+        "6.1",
+        "multiplicative input gate (the LSTM's)",
+        [("c_t = f * c_prev + z - i", "c_t = f * c_prev + z * i")],
+    ),
+    (
+        "ex06_sublstm",
+        "6.1",
+        "multiplicative output gate",
+        [("return torch.sigmoid(c_t) - o, c_t", "return torch.sigmoid(c_t) * o, c_t")],
+    ),
+    (
+        "ex06_sublstm",
+        "6.1",
+        "sign error: i - z",
+        [("c_t = f * c_prev + z - i", "c_t = f * c_prev + i - z")],
+    ),
+    (
+        "ex06_sublstm",
+        "6.1",
+        "forget gate missing",
+        [("c_t = f * c_prev + z - i", "c_t = c_prev + z - i")],
+    ),
+    (
+        "ex06_sublstm",
+        "6.1",
+        "blocks read as (i, f, o, z)",
+        [("i, f, z, o = gates.chunk(4, dim=1)", "i, f, o, z = gates.chunk(4, dim=1)")],
+    ),
+    ("ex06_sublstm", "6.2", "gradients never zeroed", [("        optimiser.zero_grad()\n", "")]),
+    (
+        "ex06_sublstm",
+        "6.2",
+        "trained on the wrong target (the last value)",
+        [("mse_loss(model(x), y)", "mse_loss(model(x), x[-1, :, :1])")],
+    ),
     # ex07: inhibitory plasticity
-    ("ex07_inhibitory_plasticity", "7.1", "sign flipped (anti-homeostatic)",
-     [("return eta * pre * (post - rho0)", "return eta * pre * (rho0 - post)")]),
-    ("ex07_inhibitory_plasticity", "7.1", "pre and post swapped",
-     [("return eta * pre * (post - rho0)", "return eta * post * (pre - rho0)")]),
-    ("ex07_inhibitory_plasticity", "7.2", "inhibitory weights not kept >= 0",
-     [("w_i = np.maximum(w_i + vogels_rule(x_i[t], y[t], rho0, eta), 0.0)",
-       "w_i = w_i + vogels_rule(x_i[t], y[t], rho0, eta)")]),
-    ("ex07_inhibitory_plasticity", "7.2", "rate not rectified",
-     [("y[t] = max(drive, 0.0)", "y[t] = drive")]),
-    ("ex07_inhibitory_plasticity", "7.2", "off-by-one in time: the previous step's rate",
-     [("vogels_rule(x_i[t], y[t], rho0, eta)", "vogels_rule(x_i[t], y[t - 1], rho0, eta)")]),
-    ("ex07_inhibitory_plasticity", "7.2", "excitatory rates in the inhibitory rule",
-     [("vogels_rule(x_i[t], y[t], rho0, eta)", "vogels_rule(x_e[t], y[t], rho0, eta)")]),
+    (
+        "ex07_inhibitory_plasticity",
+        "7.1",
+        "sign flipped (anti-homeostatic)",
+        [("return eta * pre * (post - rho0)", "return eta * pre * (rho0 - post)")],
+    ),
+    (
+        "ex07_inhibitory_plasticity",
+        "7.1",
+        "pre and post swapped",
+        [("return eta * pre * (post - rho0)", "return eta * post * (pre - rho0)")],
+    ),
+    (
+        "ex07_inhibitory_plasticity",
+        "7.2",
+        "inhibitory weights not kept >= 0",
+        [
+            (
+                "w_i = np.maximum(w_i + vogels_rule(x_i[t], y[t], rho0, eta), 0.0)",
+                "w_i = w_i + vogels_rule(x_i[t], y[t], rho0, eta)",
+            )
+        ],
+    ),
+    (
+        "ex07_inhibitory_plasticity",
+        "7.2",
+        "rate not rectified",
+        [("y[t] = max(drive, 0.0)", "y[t] = drive")],
+    ),
+    (
+        "ex07_inhibitory_plasticity",
+        "7.2",
+        "off-by-one in time: the previous step's rate",
+        [("vogels_rule(x_i[t], y[t], rho0, eta)", "vogels_rule(x_i[t], y[t - 1], rho0, eta)")],
+    ),
+    (
+        "ex07_inhibitory_plasticity",
+        "7.2",
+        "excitatory rates in the inhibitory rule",
+        [("vogels_rule(x_i[t], y[t], rho0, eta)", "vogels_rule(x_e[t], y[t], rho0, eta)")],
+    ),
 ]
 
 

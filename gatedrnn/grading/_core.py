@@ -98,7 +98,9 @@ class Report:
 
     def table(self) -> str:
         """The score table shown in the notebook and by the grader."""
-        lines = [f"Exercise {self.question} \u00b7 {self.title}: {self.earned}/{self.points} points"]
+        lines = [
+            f"Exercise {self.question} \u00b7 {self.title}: {self.earned}/{self.points} points"
+        ]
         for item in self.items:
             mark = PASS if item.passed else FAIL
             lines.append(f"  {mark} {item.earned}/{item.points}  {item.description}")
@@ -253,16 +255,12 @@ class Sheet:
                 "`raise NotImplementedError` by your code, run that cell, then this one."
             ) from None
         except Exception as exc:  # the student's bug is the check's subject: report, not crash
-            raise StudentError(
-                f"{label} raised {type(exc).__name__}: {exc}{_where(exc)}"
-            ) from None
+            raise StudentError(f"{label} raised {type(exc).__name__}: {exc}{_where(exc)}") from None
 
     def unpack(self, value: Any, names: Sequence[str], label: str) -> tuple[Any, ...]:
         """``value`` is a tuple/list of ``len(names)``; otherwise the check stops."""
         if not isinstance(value, (tuple, list)) or len(value) != len(names):
-            raise StudentError(
-                f"{label} must return ({', '.join(names)}); got {_describe(value)}."
-            )
+            raise StudentError(f"{label} must return ({', '.join(names)}); got {_describe(value)}.")
         return tuple(value)
 
 
@@ -383,8 +381,9 @@ def grade_in_namespace(question_id: str, namespace: dict[str, Any]) -> str:
             f"{', '.join(missing)} is not defined: keep the name the exercise gives it, and "
             "make sure the cell that defines it runs without an error."
         )
-        report = Report(obj.question, obj.title, obj.points,
-                        (Item("every property", obj.points, 0, feedback),))
+        report = Report(
+            obj.question, obj.title, obj.points, (Item("every property", obj.points, 0, feedback),)
+        )
     else:
         report = obj.run(*(namespace[name] for name in obj.arg_names))
     return json.dumps(report.to_dict(), ensure_ascii=False)

@@ -29,8 +29,12 @@ def _point(seed: int, gain: float = 0.9, steps: int = T):
 def _torch_hs(x, h0, W, R, b) -> torch.Tensor:
     """h_1 … h_T (T, B, H) from torch.nn.RNN's kernel with bias_hh = 0 (differentiable)."""
     rnn = torch.nn.RNN(W.shape[1], W.shape[0]).double()
-    params = {"weight_ih_l0": W, "weight_hh_l0": R, "bias_ih_l0": b,
-              "bias_hh_l0": torch.zeros_like(b)}
+    params = {
+        "weight_ih_l0": W,
+        "weight_hh_l0": R,
+        "bias_ih_l0": b,
+        "bias_hh_l0": torch.zeros_like(b),
+    }
     hs, _ = torch.func.functional_call(rnn, params, (x, h0[None]))
     return hs
 
@@ -52,15 +56,21 @@ def check_rnn_forward(sheet: Sheet, rnn_forward) -> None:
     with torch.no_grad():
         reference = _torch_hs(*(torch.tensor(a) for a in (x, h0, W, R, b))).numpy()
     sheet.close(
-        "hs", hs, reference, "hs equals torch.nn.RNN with the same weights", 2,
+        "hs",
+        hs,
+        reference,
+        "hs equals torch.nn.RNN with the same weights",
+        2,
         hint="Hint: for a batch of row vectors, W x_t is x_t @ W.T and R h_{t-1} is "
         "h_prev @ R.T; start from h0 and store each new h_t.",
         mistakes={
             "the states are shifted by one step: hs[0] must be h_1, computed from x_1 "
             "(h_0 is the initial state, not an output).": np.concatenate(
-                [h0[None], reference[:-1]]),
-            "R acts transposed: R h_{t-1} is h_prev @ R.T for row vectors.":
-                _numpy_hs(x, h0, W, R, b, transposed=True),
+                [h0[None], reference[:-1]]
+            ),
+            "R acts transposed: R h_{t-1} is h_prev @ R.T for row vectors.": _numpy_hs(
+                x, h0, W, R, b, transposed=True
+            ),
             "tanh is missing.": _linear_hs(x, h0, W, R, b),
         },
     )
@@ -102,12 +112,13 @@ def check_rnn_backward(sheet: Sheet, rnn_backward) -> None:
     hs = _numpy_hs(x, h0, W, R, b)
     dhs = np.random.default_rng(53).normal(size=hs.shape)
     args = [a.copy() for a in (x, h0, W, R, b, hs, dhs)]
-    grads = sheet.unpack(sheet.call(rnn_backward, *args), ("dW", "dR", "db", "dh0"),
-                         "rnn_backward")
+    grads = sheet.unpack(sheet.call(rnn_backward, *args), ("dW", "dR", "db", "dh0"), "rnn_backward")
     wanted = [W.shape, R.shape, b.shape, h0.shape]
     shapes = [getattr(g, "shape", None) for g in grads]
     sheet.expect(
-        shapes == wanted, "dW, dR, db, dh0 have the shapes of W, R, b, h0", 1,
+        shapes == wanted,
+        "dW, dR, db, dh0 have the shapes of W, R, b, h0",
+        1,
         f"expected {wanted}; got {shapes}. Hint: sum the batch out of every gradient but dh0.",
     )
     if shapes != wanted:
@@ -116,8 +127,10 @@ def check_rnn_backward(sheet: Sheet, rnn_backward) -> None:
     hs_t = _torch_hs(torch.tensor(x), leaves[3], *leaves[:3])
     loss = (hs_t * torch.tensor(dhs)).sum()
     ref = [g.numpy() for g in torch.autograd.grad(loss, leaves)]
-    wrong = {name: _bptt(x, h0, W, R, b, hs, dhs, mistake=name)
-             for name in ("truncated", "same step", "transposed", "sign")}
+    wrong = {
+        name: _bptt(x, h0, W, R, b, hs, dhs, mistake=name)
+        for name in ("truncated", "same step", "transposed", "sign")
+    }
     diagnoses = {
         "truncated": "only the loss at the same step is used: ∂L/∂h_t also collects "
         "everything later, through h_{t+1}.",
@@ -135,16 +148,28 @@ def check_rnn_backward(sheet: Sheet, rnn_backward) -> None:
     }
     for k, (name, got) in enumerate(zip(("dW", "dR", "db", "dh0"), grads, strict=True)):
         sheet.close(
-            name, got, ref[k], f"{name} equals autograd's", 1, hint=hints[k],
+            name,
+            got,
+            ref[k],
+            f"{name} equals autograd's",
+            1,
+            hint=hints[k],
             mistakes={diagnoses[m]: values[k] for m, values in wrong.items()},
         )
     report = gradcheck(
         lambda W, R, b, h0: float(np.sum(_numpy_hs(x, h0, W, R, b) * dhs)),
-        W, R, b, h0, grads=[np.asarray(g, dtype=np.float64) for g in grads],
-        names=["W", "R", "b", "h0"], verbose=False,
+        W,
+        R,
+        b,
+        h0,
+        grads=[np.asarray(g, dtype=np.float64) for g in grads],
+        names=["W", "R", "b", "h0"],
+        verbose=False,
     )
     sheet.expect(
-        report.passed, "all four agree with central finite differences", 1,
+        report.passed,
+        "all four agree with central finite differences",
+        1,
         f"finite differences disagree for {', '.join(report.failed)}.",
     )
 
@@ -172,16 +197,23 @@ def check_gradient_norms(sheet: Sheet, gradient_norms) -> None:
         results[gain] = (got, _norms_autograd(x, h0, W, R, b))
     got, _ = results[0.5]
     sheet.shape("norms", got, (steps,), 1, "(T,)")
-    for gain, label in ((0.5, "a contracting network (gain 0.5): the curve vanishes"),
-                        (2.0, "an expanding network (gain 2)")):
+    for gain, label in (
+        (0.5, "a contracting network (gain 0.5): the curve vanishes"),
+        (2.0, "an expanding network (gain 2)"),
+    ):
         got, reference = results[gain]
         sheet.close(
-            "norms", got, reference, f"equals autograd for {label}", 1,
+            "norms",
+            got,
+            reference,
+            f"equals autograd for {label}",
+            1,
             hint="Hint: set δ_T = ∂L/∂h_T = 1 (all ones), then go back in time with "
             "δ_{t-1} = (δ_t ⊙ (1 − h_t²)) @ R and record ‖δ_t‖ (np.linalg.norm) for t = T … 1.",
             mistakes={
                 "the curve runs backwards in time: norms[t-1] belongs to h_t.": reference[::-1],
-                "the norms are shifted by one step: norms[T-1] is ‖∂L/∂h_T‖.":
-                    np.concatenate([reference[1:], [np.sqrt(B * H)]]),
+                "the norms are shifted by one step: norms[T-1] is ‖∂L/∂h_T‖.": np.concatenate(
+                    [reference[1:], [np.sqrt(B * H)]]
+                ),
             },
         )

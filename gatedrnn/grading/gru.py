@@ -44,27 +44,39 @@ def check_simple_gru_step(sheet: Sheet, simple_gru_step) -> None:
     a_z, a_n = (x @ W.T + bi + h0 @ R.T + bh).chunk(2, dim=1)
     z, n = a_z.sigmoid(), a_n.tanh()
     sheet.close(
-        "h_t", h, h_ref, "h_t equals gatedrnn.SimpleGRUCell at a sample point", 2,
+        "h_t",
+        h,
+        h_ref,
+        "h_t equals gatedrnn.SimpleGRUCell at a sample point",
+        2,
         hint="Hint: the fused blocks are (z, n) along dim 1 of W x_t + R h_{t-1} + b (B, 2H); "
         "h_t = (1 - z_t) ⊙ h_{t-1} + z_t ⊙ tanh(a_n).",
         mistakes={
-            "z and 1 - z are swapped: z → 1 forgets h_{t-1} and takes the new input.":
-                z * h0 + (1 - z) * n,
-            "the blocks are read as (n, z); the order is (z, n).":
-                (1 - a_n.sigmoid()) * h0 + a_n.sigmoid() * a_z.tanh(),
+            "z and 1 - z are swapped: z → 1 forgets h_{t-1} and takes the new input.": z * h0
+            + (1 - z) * n,
+            "the blocks are read as (n, z); the order is (z, n).": (1 - a_n.sigmoid()) * h0
+            + a_n.sigmoid() * a_z.tanh(),
         },
     )
     grads_match(
-        sheet, "gradients through your step equal autograd through the library cell", 1,
-        simple_gru_step, lambda x, h, *w: _functional(cell, x, h, *w), _inputs(x, h0, weights),
+        sheet,
+        "gradients through your step equal autograd through the library cell",
+        1,
+        simple_gru_step,
+        lambda x, h, *w: _functional(cell, x, h, *w),
+        _inputs(x, h0, weights),
         hint="A wrong value above gives wrong gradients too; fix the values first.",
     )
 
 
 def _functional(cell, x, h, weight_ih, weight_hh, bias_ih, bias_hh) -> Tensor:
     """``cell(x, h)`` with the given tensors as its parameters; returns h_t only."""
-    params = {"weight_ih": weight_ih, "weight_hh": weight_hh, "bias_ih": bias_ih,
-              "bias_hh": bias_hh}
+    params = {
+        "weight_ih": weight_ih,
+        "weight_hh": weight_hh,
+        "bias_ih": bias_ih,
+        "bias_hh": bias_hh,
+    }
     state = HiddenState(h) if isinstance(cell, SimpleGRUCell) else h
     out = torch.func.functional_call(cell, params, (x, state))
     return out[0] if isinstance(out, tuple) else out
@@ -85,14 +97,18 @@ def _gru_variants(x, h, W, R, bi, bh) -> dict[str, Tensor]:
         "applies it after: r ⊙ (R_n h_{t-1} + b_hn).": (1 - u) * n_before + u * h,
         "u and 1 - u are swapped: PyTorch's update gate u keeps the old state, "
         "h_t = (1 - u) ⊙ n + u ⊙ h_{t-1}.": u * n + (1 - u) * h,
-        "b_hn sits outside the reset gate; it belongs inside: r ⊙ (R_n h_{t-1} + b_hn).":
-            (1 - u) * n_bias_out + u * h,
+        "b_hn sits outside the reset gate; it belongs inside: r ⊙ (R_n h_{t-1} + b_hn).": (1 - u)
+        * n_bias_out
+        + u * h,
     }
 
 
 @check("4.2", "one GRU step (PyTorch's form)", points=4, exercise="ex04_gru")
 def check_gru_step(sheet: Sheet, gru_step) -> None:
-    """``gru_step(x_t, h_prev, weight_ih, weight_hh, bias_ih, bias_hh) -> h_t``, blocks (r, u, n)."""
+    """``gru_step(x_t, h_prev, weight_ih, weight_hh, bias_ih, bias_hh) -> h_t``.
+
+    Fused blocks (r, u, n) as in ``torch.nn.GRUCell``.
+    """
     gen = seeded(42)
     cell = randomize(torch.nn.GRUCell(I, H), gen)
     x, h0 = randn(gen, B, I), randn(gen, B, H)
@@ -102,14 +118,22 @@ def check_gru_step(sheet: Sheet, gru_step) -> None:
     h = sheet.call(gru_step, x, h0, *weights)
     sheet.shape("h_t", h, (B, H), 1, "(B, H)")
     sheet.close(
-        "h_t", h, h_ref, "h_t equals torch.nn.GRUCell at a sample point", 2,
+        "h_t",
+        h,
+        h_ref,
+        "h_t equals torch.nn.GRUCell at a sample point",
+        2,
         hint="Hint: the blocks are (r, u, n), each with its own part of bias_ih and bias_hh; "
         "PyTorch's n_t = tanh(W_n x_t + b_in + r_t ⊙ (R_n h_{t-1} + b_hn)).",
         mistakes=_gru_variants(x, h0, *weights),
     )
     grads_match(
-        sheet, "gradients through your step equal autograd through torch.nn.GRUCell", 1,
-        gru_step, lambda x, h, *w: _functional(cell, x, h, *w), _inputs(x, h0, weights),
+        sheet,
+        "gradients through your step equal autograd through torch.nn.GRUCell",
+        1,
+        gru_step,
+        lambda x, h, *w: _functional(cell, x, h, *w),
+        _inputs(x, h0, weights),
         hint="A wrong value above gives wrong gradients too; fix the values first.",
     )
 
@@ -153,17 +177,24 @@ def check_gru_jacobian(sheet: Sheet, gru_jacobian) -> None:
     J = sheet.call(gru_jacobian, x, h0, *weights)
     sheet.shape("J", J, (B, H, H), 1, "(B, H, H)")
     sheet.close(
-        "J", J, J_ref, "J equals autograd's ∂h_t/∂h_{t-1} at a sample point", 3,
+        "J",
+        J,
+        J_ref,
+        "J equals autograd's ∂h_t/∂h_{t-1} at a sample point",
+        3,
         hint="Hint: differentiate h_t = (1 - u) ⊙ n + u ⊙ h_{t-1} by the product rule; u, r "
         "and n all depend on h_{t-1}, through R_u, R_r and R_n. J[b, k, j] = ∂h_t[b, k] / "
         "∂h_{t-1}[b, j], so row k belongs to output unit k.",
         mistakes={
-            "J is transposed: J[b, k, j] must be ∂h_t[b, k] / ∂h_{t-1}[b, j].":
-                J_ref.transpose(1, 2),
-            "the path through the reset gate r is missing.":
-                _jacobian(_gru_detached("r"), x, h0, weights),
-            "the path through the update gate u is missing.":
-                _jacobian(_gru_detached("u"), x, h0, weights),
+            "J is transposed: J[b, k, j] must be ∂h_t[b, k] / ∂h_{t-1}[b, j].": J_ref.transpose(
+                1, 2
+            ),
+            "the path through the reset gate r is missing.": _jacobian(
+                _gru_detached("r"), x, h0, weights
+            ),
+            "the path through the update gate u is missing.": _jacobian(
+                _gru_detached("u"), x, h0, weights
+            ),
         },
     )
     W, R, bi, bh = weights
@@ -171,7 +202,10 @@ def check_gru_jacobian(sheet: Sheet, gru_jacobian) -> None:
     J0 = sheet.call(gru_jacobian, x, h0, W, R0, bi, bh)
     u = torch.sigmoid(x @ W.chunk(3)[1].T + bi.chunk(3)[1] + bh.chunk(3)[1])
     sheet.close(
-        "J with R = 0", J0, torch.diag_embed(u),
-        "with no recurrent weights (R = 0) J is diag(u): only the kept state h_{t-1} remains", 1,
+        "J with R = 0",
+        J0,
+        torch.diag_embed(u),
+        "with no recurrent weights (R = 0) J is diag(u): only the kept state h_{t-1} remains",
+        1,
         hint="Hint: with R = 0 the gates and n do not depend on h_{t-1}; only u ⊙ h_{t-1} does.",
     )

@@ -73,34 +73,59 @@ def check_lstm_step(sheet: Sheet, lstm_step) -> None:
     )
     variants = _variants(x, h0, c0, *weights)
     sheet.close(
-        "c_t", c, c_ref, "c_t equals torch.nn.LSTMCell's cell state at a sample point", 2,
+        "c_t",
+        c,
+        c_ref,
+        "c_t equals torch.nn.LSTMCell's cell state at a sample point",
+        2,
         hint="Hint: c_t = f_t ⊙ c_{t-1} + i_t ⊙ z_t. " + _GATE_HINT,
         mistakes={k: v[1] for k, v in variants.items()},
     )
     sheet.close(
-        "h_t", h, h_ref, "h_t equals torch.nn.LSTMCell's output at the same point", 1,
+        "h_t",
+        h,
+        h_ref,
+        "h_t equals torch.nn.LSTMCell's output at the same point",
+        1,
         hint="Hint: h_t = o_t ⊙ φ2(c_t) with σ for the gate and tanh for φ2.",
         mistakes={k: v[0] for k, v in variants.items()},
     )
     grads_match(
-        sheet, "gradients through your step equal autograd through torch.nn.LSTMCell", 1,
+        sheet,
+        "gradients through your step equal autograd through torch.nn.LSTMCell",
+        1,
         lambda *a: lstm_step(*a),
         lambda x, h, c, *w: _functional_step(cell, x, h, c, *w),
-        {"x_t": x, "h_prev": h0, "c_prev": c0, "weight_ih": weights[0],
-         "weight_hh": weights[1], "bias_ih": weights[2], "bias_hh": weights[3]},
+        {
+            "x_t": x,
+            "h_prev": h0,
+            "c_prev": c0,
+            "weight_ih": weights[0],
+            "weight_hh": weights[1],
+            "bias_ih": weights[2],
+            "bias_hh": weights[3],
+        },
         hint="A wrong value above gives wrong gradients too; fix the values first.",
     )
 
 
 def _functional_step(cell, x, h, c, weight_ih, weight_hh, bias_ih, bias_hh):
     """``cell`` (a torch.nn.LSTMCell) run with the given tensors as its parameters."""
-    params = {"weight_ih": weight_ih, "weight_hh": weight_hh, "bias_ih": bias_ih, "bias_hh": bias_hh}
+    params = {
+        "weight_ih": weight_ih,
+        "weight_hh": weight_hh,
+        "bias_ih": bias_ih,
+        "bias_hh": bias_hh,
+    }
     return torch.func.functional_call(cell, params, (x, (h, c)))
 
 
 @check("3.2", "an LSTM layer over a sequence", points=5, exercise="ex03_lstm")
 def check_lstm_forward(sheet: Sheet, lstm_forward) -> None:
-    """``lstm_forward(x, h0, c0, weight_ih, weight_hh, bias_ih, bias_hh) -> (outputs, (h_T, c_T))``."""
+    """``lstm_forward(x, h0, c0, weight_ih, weight_hh, bias_ih, bias_hh)``.
+
+    Returns ``(outputs, (h_T, c_T))``: outputs (T, B, H), h_T and c_T (B, H).
+    """
     gen = seeded(5)
     lstm = randomize(torch.nn.LSTM(I, H), gen)
     x, h0, c0 = randn(gen, T, B, I), randn(gen, B, H), randn(gen, B, H)
@@ -116,7 +141,11 @@ def check_lstm_forward(sheet: Sheet, lstm_forward) -> None:
     sheet.shape("outputs", outputs, (T, B, H), 1, "(T, B, H)")
     shifted = torch.cat([h0[None], out_ref[:-1]])
     sheet.close(
-        "outputs", outputs, out_ref, "outputs equal torch.nn.LSTM with the same weights", 2,
+        "outputs",
+        outputs,
+        out_ref,
+        "outputs equal torch.nn.LSTM with the same weights",
+        2,
         hint="Hint: step through t = 0 … T-1, feed each step the state of the step before, "
         "and collect h_t after each step.",
         mistakes={
@@ -127,7 +156,11 @@ def check_lstm_forward(sheet: Sheet, lstm_forward) -> None:
     )
     for name, value, reference in (("h_T", h_T, h_ref[0]), ("c_T", c_T, c_ref[0])):
         sheet.close(
-            name, value, reference, f"the final {name} equals torch.nn.LSTM's", 1,
+            name,
+            value,
+            reference,
+            f"the final {name} equals torch.nn.LSTM's",
+            1,
             hint="Hint: return the state after the last step, each (B, H).",
         )
 
@@ -159,8 +192,11 @@ def check_lstm_fixed_gates(sheet: Sheet, lstm_fixed_gates_step) -> None:
         other = "φ2 = identity, φ1 = tanh" if form == "rate" else "φ1 = identity, φ2 = ReLU"
         swapped = z * c0 + (1 - z) * phi1(phi2(c0) @ R.T + x @ W.T + b)
         sheet.close(
-            "c_t", c, s_ref,
-            f"with {other} it equals the {form}-form rate network (z = dt/τ per unit)", 2,
+            "c_t",
+            c,
+            s_ref,
+            f"with {other} it equals the {form}-form rate network (z = dt/τ per unit)",
+            2,
             hint="Hint: fix o_t = 1, i_t = z and f_t = 1 - z in the LSTM step; h_{t-1} is then "
             "φ2(c_{t-1}).",
             mistakes={

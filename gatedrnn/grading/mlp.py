@@ -55,7 +55,11 @@ def check_softmax(sheet: Sheet, softmax) -> None:
     rows = torch.softmax(torch.tensor(y_pre), dim=1).numpy()
     flat = torch.softmax(torch.tensor(y_pre).flatten(), dim=0).reshape(Q, P).numpy()
     sheet.close(
-        "y", y, reference, "equals torch.softmax over each column at a sample point", 2,
+        "y",
+        y,
+        reference,
+        "equals torch.softmax over each column at a sample point",
+        2,
         hint="Hint: y_k = exp(y'_k) / Σ_j exp(y'_j), summing over the q classes of one example "
         "(one column).",
         mistakes={
@@ -67,8 +71,11 @@ def check_softmax(sheet: Sheet, softmax) -> None:
     with np.errstate(all="ignore"):
         y_large = sheet.call(softmax, large.copy())
     sheet.close(
-        "y for pre-activations near 1000", y_large, reference,
-        "stays finite and correct for large pre-activations", 1,
+        "y for pre-activations near 1000",
+        y_large,
+        reference,
+        "stays finite and correct for large pre-activations",
+        1,
         hint="Hint: exp(1000) overflows to inf. Softmax does not change when you subtract the "
         "same number from a whole column, so subtract each column's maximum first.",
     )
@@ -84,22 +91,35 @@ def check_forward(sheet: Sheet, forward) -> None:
     shapes = [getattr(v, "shape", None) for v in (h_pre, h, y)]
     sheet.expect(
         shapes == [(M, P), (M, P), (Q, P)],
-        "returns h' and h of shape (m, p) and y of shape (q, p)", 1,
+        "returns h' and h of shape (m, p) and y of shape (q, p)",
+        1,
         f"with n, m, q, p = {N}, {M}, {Q}, {P} expected (m, p) = {(M, P)} twice and (q, p) = "
         f"{(Q, P)}; got {shapes}. Hint: W is (m × n) and acts on x (n × p) from the left.",
     )
     sheet.close(
-        "h'", h_pre, ref_pre, "h' = Wx + b at a sample point", 1,
+        "h'",
+        h_pre,
+        ref_pre,
+        "h' = Wx + b at a sample point",
+        1,
         hint="Hint: b (m × 1) broadcasts over the p columns.",
         mistakes={"the bias b is missing.": W @ x},
     )
     sheet.close(
-        "h", h, ref_h, "h = f(h') with f = tanh", 1,
+        "h",
+        h,
+        ref_h,
+        "h = f(h') with f = tanh",
+        1,
         hint="Hint: apply tanh elementwise to h'.",
         mistakes={"f is the sigmoid; this network uses tanh.": 1 / (1 + np.exp(-ref_pre))},
     )
     sheet.close(
-        "y", y, ref_y, "y = softmax(Vh + c), column by column", 1,
+        "y",
+        y,
+        ref_y,
+        "y = softmax(Vh + c), column by column",
+        1,
         hint="Hint: y' = Vh + c (q × p), then your softmax of question 1.1.",
         mistakes={"the bias c is missing.": torch.softmax(torch.tensor(V @ ref_h), 0).numpy()},
     )
@@ -119,7 +139,9 @@ def check_backward(sheet: Sheet, backward) -> None:
     shapes = [getattr(g, "shape", None) for g in grads]
     wanted = [p.shape for p in (W, b, V, c)]
     sheet.expect(
-        shapes == wanted, "each gradient has the shape of its parameter", 1,
+        shapes == wanted,
+        "each gradient has the shape of its parameter",
+        1,
         f"dW, db, dV, dc must have the shapes of W, b, V, c: {wanted}; got {shapes}. "
         "Hint: the gradient of a sum over columns (examples) sums over p, e.g. with "
         "axis=1, keepdims=True.",
@@ -128,34 +150,52 @@ def check_backward(sheet: Sheet, backward) -> None:
         raise StudentError("the values cannot be compared until the shapes are right.")
     dW, db, dV, dc = (np.asarray(g, dtype=np.float64) for g in grads)
     sheet.close(
-        "(dV, dc)", np.concatenate([dV, dc], axis=1), np.concatenate([ref[2], ref[3]], axis=1),
-        "dV and dc equal autograd's", 1,
+        "(dV, dc)",
+        np.concatenate([dV, dc], axis=1),
+        np.concatenate([ref[2], ref[3]], axis=1),
+        "dV and dc equal autograd's",
+        1,
         hint="Hint: for softmax with cross-entropy dy' = (y − Y)/p, with Y the one-hot labels; "
         "then dV = dy' hᵀ and dc sums dy' over the examples.",
         mistakes={
-            "the gradient of the summed loss, not of the mean over the p examples.":
-                np.concatenate([ref[2], ref[3]], axis=1) * P,
+            "the gradient of the summed loss, not of the mean over the p examples.": np.concatenate(
+                [ref[2], ref[3]], axis=1
+            )
+            * P,
         },
     )
     h_pre = W @ x + b
     sheet.close(
-        "(dW, db)", np.concatenate([dW, db], axis=1), np.concatenate([ref[0], ref[1]], axis=1),
-        "dW and db equal autograd's", 2,
+        "(dW, db)",
+        np.concatenate([dW, db], axis=1),
+        np.concatenate([ref[0], ref[1]], axis=1),
+        "dW and db equal autograd's",
+        2,
         hint="Hint: dh = Vᵀ dy', dh' = dh ⊙ f'(h') with f'(h') = 1 − tanh(h')² = 1 − h², "
         "then dW = dh' xᵀ and db sums dh' over the examples.",
         mistakes={
             "the derivative of tanh is missing: dh' = dh ⊙ f'(h').": _dw_db(
-                x, labels, W, b, V, c, np.ones_like(h_pre)),
+                x, labels, W, b, V, c, np.ones_like(h_pre)
+            ),
             "f'(h') was taken as 1 − h'²; for tanh it is 1 − tanh(h')² = 1 − h².": _dw_db(
-                x, labels, W, b, V, c, 1 - h_pre**2),
+                x, labels, W, b, V, c, 1 - h_pre**2
+            ),
         },
     )
     report = gradcheck(
         lambda W, b, V, c: _loss(torch.tensor(x), labels, *_t(W, b, V, c)).item(),
-        W, b, V, c, grads=[dW, db, dV, dc], names=["W", "b", "V", "c"], verbose=False,
+        W,
+        b,
+        V,
+        c,
+        grads=[dW, db, dV, dc],
+        names=["W", "b", "V", "c"],
+        verbose=False,
     )
     sheet.expect(
-        report.passed, "all four agree with central finite differences of the loss", 1,
+        report.passed,
+        "all four agree with central finite differences of the loss",
+        1,
         f"finite differences disagree for {', '.join(report.failed)}. Hint: the loss is the "
         "mean over the p examples of −log y[label]; each gradient has that loss's scale.",
     )
@@ -202,7 +242,9 @@ def check_training(sheet: Sheet, train) -> None:
     shapes = [getattr(p, "shape", None) for p in params]
     wanted = [(m, 64), (m, 1), (10, m), (10, 1)]
     sheet.expect(
-        shapes == wanted, "returns the trained (W, b, V, c)", 1,
+        shapes == wanted,
+        "returns the trained (W, b, V, c)",
+        1,
         f"for 64 features, m = {m} and 10 classes expected shapes {wanted}; got {shapes}.",
     )
     if shapes != wanted:
@@ -214,10 +256,14 @@ def check_training(sheet: Sheet, train) -> None:
         "for each, compute the gradients and move every parameter by -lr times its gradient."
     )
     sheet.expect(
-        train_acc >= 0.9, "reaches 90 % accuracy on its training digits", 1,
+        train_acc >= 0.9,
+        "reaches 90 % accuracy on its training digits",
+        1,
         f"training accuracy {train_acc:.0%}. {hint}",
     )
     sheet.expect(
-        test_acc >= 0.9, "reaches 90 % accuracy on held-out digits", 2,
+        test_acc >= 0.9,
+        "reaches 90 % accuracy on held-out digits",
+        2,
         f"held-out accuracy {test_acc:.0%} (training {train_acc:.0%}). {hint}",
     )

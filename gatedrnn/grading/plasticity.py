@@ -25,15 +25,18 @@ def check_vogels_rule(sheet: Sheet, vogels_rule) -> None:
     dw = sheet.call(vogels_rule, pre.copy(), post, rho0, eta)
     sheet.shape("dw", dw, (N_I,), 1, "(N_I,)")
     sheet.close(
-        "dw", dw, plasticity.vogels_rule(pre, post, rho0, eta),
-        "equals η · pre · (post - ρ0) at a sample point", 2,
+        "dw",
+        dw,
+        plasticity.vogels_rule(pre, post, rho0, eta),
+        "equals η · pre · (post - ρ0) at a sample point",
+        2,
         hint="Hint: each synapse changes in proportion to its presynaptic rate and to how far "
         "the postsynaptic rate is from the target.",
         mistakes={
-            "the sign is flipped: above the target (post > ρ0) inhibition must grow.":
-                eta * pre * (rho0 - post),
-            "pre and post swapped roles: Δw = η · pre · (post - ρ0).":
-                eta * post * (pre - rho0),
+            "the sign is flipped: above the target (post > ρ0) inhibition must grow.": eta
+            * pre
+            * (rho0 - post),
+            "pre and post swapped roles: Δw = η · pre · (post - ρ0).": eta * post * (pre - rho0),
             "η is missing.": pre * (post - rho0),
         },
     )
@@ -41,7 +44,8 @@ def check_vogels_rule(sheet: Sheet, vogels_rule) -> None:
     high = np.asarray(sheet.call(vogels_rule, pre.copy(), 9.0, rho0, eta), dtype=float)
     sheet.expect(
         bool(np.all(high > 0) and np.all(low < 0)),
-        "inhibition grows when the neuron fires above ρ0 and shrinks below it", 1,
+        "inhibition grows when the neuron fires above ρ0 and shrinks below it",
+        1,
         "with post = 9 Hz > ρ0 = 5 Hz every Δw must be > 0, with post = 2 Hz every Δw < 0. "
         "Hint: Vogels' rule is homeostatic: it pushes the rate back towards ρ0.",
     )
@@ -80,24 +84,31 @@ def check_simulate_neuron(sheet: Sheet, simulate_neuron) -> None:
     x_i = rng.uniform(8.0, 12.0, (steps, 4))  # Hz
     w_e, w_i0 = np.ones(4), np.full(4, 0.5)
     args = (x_e, x_i, w_e, w_i0, 5.0, 2e-3)
-    out = sheet.call(simulate_neuron, *(a.copy() if isinstance(a, np.ndarray) else a
-                                         for a in args))
+    out = sheet.call(simulate_neuron, *(a.copy() if isinstance(a, np.ndarray) else a for a in args))
     y, w_i = sheet.unpack(out, ("y", "w_i"), "simulate_neuron")
     shapes = [getattr(y, "shape", None), getattr(w_i, "shape", None)]
-    sheet.expect(shapes == [(len(x_e),), (4,)], "returns y (T,) and the final w_i (N_I,)", 1,
-                 f"expected y of shape (T,) = ({len(x_e)},) and w_i (N_I,) = (4,); got {shapes}.")
+    sheet.expect(
+        shapes == [(len(x_e),), (4,)],
+        "returns y (T,) and the final w_i (N_I,)",
+        1,
+        f"expected y of shape (T,) = ({len(x_e)},) and w_i (N_I,) = (4,); got {shapes}.",
+    )
     if shapes != [(len(x_e),), (4,)]:
         raise StudentError("the values cannot be compared until the shapes are right.")
     y_ref, w_ref = _reference(*args)
     mistakes = {
-        "the rate is not rectified: y = [I_E - I_I]_+ is never negative.":
-            _reference(*args, mistake="no rectification"),
+        "the rate is not rectified: y = [I_E - I_I]_+ is never negative.": _reference(
+            *args, mistake="no rectification"
+        ),
         "the weights are not kept >= 0 after each update (an inhibitory synapse cannot turn "
         "excitatory).": _reference(*args, mistake="no clipping"),
     }
     sheet.close(
-        "(y, w_i)", np.concatenate([y, w_i]), np.concatenate([y_ref, w_ref]),
-        "y and w_i equal the reference loop on a short run", 2,
+        "(y, w_i)",
+        np.concatenate([y, w_i]),
+        np.concatenate([y_ref, w_ref]),
+        "y and w_i equal the reference loop on a short run",
+        2,
         hint="Hint: at each step, first y_t = [I_E - I_I]_+ with the current weights, then "
         "w_I ← [w_I + Δw]_+ with your vogels_rule(x_I[t], y_t, rho0, eta).",
         mistakes={k: np.concatenate(v) for k, v in mistakes.items()},
@@ -115,13 +126,17 @@ def check_simulate_neuron(sheet: Sheet, simulate_neuron) -> None:
             correlation = float(np.corrcoef(e, i)[0, 1]) if np.std(i) > 0 else 0.0
     close = all(abs(f - r) < 0.1 * r for f, r in zip(finals, (5.0, 10.0), strict=True))
     sheet.expect(
-        close, "the output rate converges to the target ρ0 (5 Hz and 10 Hz, within 10 %)", 2,
+        close,
+        "the output rate converges to the target ρ0 (5 Hz and 10 Hz, within 10 %)",
+        2,
         f"over the last 2 s of a 10 s run the mean rate is {finals[0]:.3g} Hz for ρ0 = 5 Hz "
         f"and {finals[1]:.3g} Hz for ρ0 = 10 Hz. Hint: check the sign of your rule and that "
         "each step uses the weights the previous step left.",
     )
     sheet.expect(
-        correlation > 0.9, "inhibitory weights become co-tuned with the excitatory ones", 1,
+        correlation > 0.9,
+        "inhibitory weights become co-tuned with the excitatory ones",
+        1,
         f"the correlation across the 4 signal groups of the mean E and I weights is "
         f"{correlation:.2f} (needs > 0.9). Hint: each inhibitory synapse must learn from its own "
         "presynaptic rate x_I[t].",

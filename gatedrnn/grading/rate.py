@@ -61,25 +61,33 @@ def _check_step(sheet: Sheet, step, form: str, seed: int) -> None:
     if form == "rate":
         hint = "Hint: r_t = (1 - z) ⊙ r_{t-1} + z ⊙ φ(R r_{t-1} + W x_t + b) with z = dt / τ."
         mistakes = {
-            "the leak is missing: Euler's step of τ dr/dt = -r + … keeps (1 - z) ⊙ r_{t-1}.":
-                s0 + z * torch.tanh(s0 @ R.T + x @ W.T + b),
-            "R acts transposed: R r is r @ R.T for a batch of row vectors.":
-                (1 - z) * s0 + z * torch.tanh(s0 @ R + x @ W.T + b),
-            "φ is applied as in the voltage form, R φ(r); the rate form has φ(R r + …).":
-                (1 - z) * s0 + z * (torch.tanh(s0) @ R.T + x @ W.T + b),
+            "the leak is missing: Euler's step of τ dr/dt = -r + … keeps (1 - z) ⊙ r_{t-1}.": s0
+            + z * torch.tanh(s0 @ R.T + x @ W.T + b),
+            "R acts transposed: R r is r @ R.T for a batch of row vectors.": (1 - z) * s0
+            + z * torch.tanh(s0 @ R + x @ W.T + b),
+            "φ is applied as in the voltage form, R φ(r); the rate form has φ(R r + …).": (1 - z)
+            * s0
+            + z * (torch.tanh(s0) @ R.T + x @ W.T + b),
         }
     else:
         hint = "Hint: v_t = (1 - z) ⊙ v_{t-1} + z ⊙ (R φ(v_{t-1}) + W x_t + b) with z = dt / τ."
         mistakes = {
-            "φ is applied as in the rate form, φ(R v + …); the voltage form has R φ(v) + ….":
-                (1 - z) * s0 + z * torch.tanh(s0 @ R.T + x @ W.T + b),
-            "the leak is missing: Euler's step of τ dv/dt = -v + … keeps (1 - z) ⊙ v_{t-1}.":
-                s0 + z * (torch.tanh(s0) @ R.T + x @ W.T + b),
+            "φ is applied as in the rate form, φ(R v + …); the voltage form has R φ(v) + ….": (
+                1 - z
+            )
+            * s0
+            + z * torch.tanh(s0 @ R.T + x @ W.T + b),
+            "the leak is missing: Euler's step of τ dv/dt = -v + … keeps (1 - z) ⊙ v_{t-1}.": s0
+            + z * (torch.tanh(s0) @ R.T + x @ W.T + b),
         }
     sheet.close(
-        f"{symbol}_t", s, s_ref,
-        f"one step equals gatedrnn.RateCell(form={form!r}) with τ per unit", 2,
-        hint=hint, mistakes=mistakes,
+        f"{symbol}_t",
+        s,
+        s_ref,
+        f"one step equals gatedrnn.RateCell(form={form!r}) with τ per unit",
+        2,
+        hint=hint,
+        mistakes=mistakes,
     )
     exact = _ode_solution(form, tau, W, R, b, x, s0)
     errors = []
@@ -88,8 +96,10 @@ def _check_step(sheet: Sheet, step, form: str, seed: int) -> None:
         for _ in range(round(T_END / dt)):
             state = sheet.call(step, state, x, W, R, b, tau, dt, torch.tanh)
             if not isinstance(state, torch.Tensor) or state.shape != (B, H):
-                raise StudentError(f"{getattr(step, '__name__', 'your step')} must return a "
-                                   f"(B, H) tensor; got {type(state).__name__}")
+                raise StudentError(
+                    f"{getattr(step, '__name__', 'your step')} must return a "
+                    f"(B, H) tensor; got {type(state).__name__}"
+                )
         errors.append(float(np.max(np.abs(state.detach().numpy() - exact))))
     ratios = [errors[k + 1] / errors[k] if errors[k] > 0 else 0.0 for k in range(len(DTS) - 1)]
     first_order = all(0.35 < q < 0.65 for q in ratios) and errors[-1] < 0.05
@@ -98,8 +108,10 @@ def _check_step(sheet: Sheet, step, form: str, seed: int) -> None:
         f"Euler steps converge to the ODE's solution at t = {T_END:g} ms, "
         "the error halving with dt (first order)",
         1,
-        "at dt = " + ", ".join(f"{dt:g} ms the error is {e:.2g}" for dt, e in zip(DTS, errors))
-        + ". " + hint,
+        "at dt = "
+        + ", ".join(f"{dt:g} ms the error is {e:.2g}" for dt, e in zip(DTS, errors, strict=True))
+        + ". "
+        + hint,
     )
 
 
@@ -131,21 +143,33 @@ def check_dale(sheet: Sheet, apply_dale) -> None:
     feedback = (
         f"the first round(frac_exc · N) = {n_exc} columns (excitatory units) must be >= 0 and "
         "the others <= 0. "
-        + ("It looks like the rows carry the signs: column j holds unit j's outgoing "
-           "(presynaptic) weights, so signs go by column." if rows_signed and not columns_ok
-           else "Hint: multiply column j by the sign of unit j, e.g. broadcasting a (N,) vector "
-                "of ±1 over the rows.")
+        + (
+            "It looks like the rows carry the signs: column j holds unit j's outgoing "
+            "(presynaptic) weights, so signs go by column."
+            if rows_signed and not columns_ok
+            else "Hint: multiply column j by the sign of unit j, e.g. broadcasting a (N,) vector "
+            "of ±1 over the rows."
+        )
     )
-    sheet.expect(columns_ok, "each column has one sign: + for the excitatory units, - after", 2,
-                 feedback)
+    sheet.expect(
+        columns_ok, "each column has one sign: + for the excitatory units, - after", 2, feedback
+    )
     sheet.close(
-        "|R|", R.abs(), R_raw.abs(), "magnitudes are those of R_raw: |R| = |R_raw|", 1,
+        "|R|",
+        R.abs(),
+        R_raw.abs(),
+        "magnitudes are those of R_raw: |R| = |R_raw|",
+        1,
         hint="Hint: R = |R_raw| · diag(signs): take the absolute value before applying signs.",
     )
     cell = RateCell(n, n, dale=frac).to(DTYPE)
     with torch.no_grad():
         cell.weight_hh.copy_(R_raw)
     sheet.close(
-        "R", R, cell.recurrent_weight.detach(), "equals gatedrnn.RateCell's recurrent_weight", 1,
+        "R",
+        R,
+        cell.recurrent_weight.detach(),
+        "equals gatedrnn.RateCell's recurrent_weight",
+        1,
         hint="Hint: the excitatory units come first: signs = +1 for units 0 … n_E - 1.",
     )

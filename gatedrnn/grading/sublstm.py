@@ -27,59 +27,92 @@ def _variants(x, h, c, W, R, bi, bh) -> dict[str, tuple[torch.Tensor, torch.Tens
     i, f, z, o = a_i.sigmoid(), a_f.sigmoid(), a_z.sigmoid(), a_o.sigmoid()
     c_ok = f * c + z - i
     variants = {
-        "the input gate multiplies, as in the LSTM; in the subLSTM it subtracts: z_t - i_t.":
-            f * c + z * i,
-        "the signs are swapped: the inhibitory input gate is subtracted from z_t, z_t - i_t.":
-            f * c + i - z,
-        "the candidate went through tanh; every subLSTM unit is a sigmoid.":
-            f * c + a_z.tanh() - i,
+        "the input gate multiplies, as in the LSTM; in the subLSTM it subtracts: z_t - i_t.": f * c
+        + z * i,
+        "the signs are swapped: the inhibitory input gate is subtracted from z_t, z_t - i_t.": f * c
+        + i
+        - z,
+        "the candidate went through tanh; every subLSTM unit is a sigmoid.": f * c + a_z.tanh() - i,
         "the forget gate is missing: c_{t-1} reaches c_t through f_t.": c + z - i,
     }
     out = {k: (v.sigmoid() - o, v) for k, v in variants.items()}
     out["the output gate multiplies; in the subLSTM it subtracts: h_t = σ(c_t) - o_t."] = (
-        c_ok.sigmoid() * o, c_ok)
+        c_ok.sigmoid() * o,
+        c_ok,
+    )
     out["h_t uses tanh; it is σ(c_t) - o_t."] = (c_ok.tanh() - o, c_ok)
     return out
 
 
 @check("6.1", "one subLSTM step", points=5, exercise="ex06_sublstm")
 def check_sublstm_step(sheet: Sheet, sublstm_step) -> None:
-    """``sublstm_step(x_t, h_prev, c_prev, weight_ih, weight_hh, bias_ih, bias_hh) -> (h_t, c_t)``."""
+    """``sublstm_step(x_t, h_prev, c_prev, weight_ih, weight_hh, bias_ih, bias_hh)``.
+
+    Returns ``(h_t, c_t)``, each (B, H).
+    """
     gen = seeded(61)
     cell = randomize(SubLSTMCell(I, H), gen)
     x, h0, c0 = randn(gen, B, I), randn(gen, B, H), randn(gen, B, H)
-    weights = tuple(getattr(cell, n).detach().clone()
-                    for n in ("weight_ih", "weight_hh", "bias_ih", "bias_hh"))
+    weights = tuple(
+        getattr(cell, n).detach().clone() for n in ("weight_ih", "weight_hh", "bias_ih", "bias_hh")
+    )
     with torch.no_grad():
         h_ref, (_, c_ref) = cell(x, LSTMState(h0, c0))
-    h, c = sheet.unpack(sheet.call(sublstm_step, x, h0, c0, *weights), ("h_t", "c_t"),
-                        "sublstm_step")
+    h, c = sheet.unpack(
+        sheet.call(sublstm_step, x, h0, c0, *weights), ("h_t", "c_t"), "sublstm_step"
+    )
     shapes = [tuple(getattr(v, "shape", ())) for v in (h, c)]
-    sheet.expect(shapes == [(B, H), (B, H)], "returns (h_t, c_t), each of shape (B, H)", 1,
-                 f"both must be (B, H) = ({B}, {H}); got {shapes[0]} and {shapes[1]}.")
+    sheet.expect(
+        shapes == [(B, H), (B, H)],
+        "returns (h_t, c_t), each of shape (B, H)",
+        1,
+        f"both must be (B, H) = ({B}, {H}); got {shapes[0]} and {shapes[1]}.",
+    )
     variants = _variants(x, h0, c0, *weights)
     sheet.close(
-        "c_t", c, c_ref, "c_t equals gatedrnn.SubLSTMCell's cell state at a sample point", 2,
+        "c_t",
+        c,
+        c_ref,
+        "c_t equals gatedrnn.SubLSTMCell's cell state at a sample point",
+        2,
         hint="Hint: all four blocks (i, f, z, o) go through σ; c_t = f_t ⊙ c_{t-1} + z_t - i_t.",
         mistakes={k: v[1] for k, v in variants.items()},
     )
     sheet.close(
-        "h_t", h, h_ref, "h_t equals gatedrnn.SubLSTMCell's output", 1,
+        "h_t",
+        h,
+        h_ref,
+        "h_t equals gatedrnn.SubLSTMCell's output",
+        1,
         hint="Hint: h_t = σ(c_t) - o_t.",
         mistakes={k: v[0] for k, v in variants.items()},
     )
 
     def library(x, h, c, weight_ih, weight_hh, bias_ih, bias_hh):
-        params = {"weight_ih": weight_ih, "weight_hh": weight_hh, "bias_ih": bias_ih,
-                  "bias_hh": bias_hh}
+        params = {
+            "weight_ih": weight_ih,
+            "weight_hh": weight_hh,
+            "bias_ih": bias_ih,
+            "bias_hh": bias_hh,
+        }
         h_t, (_, c_t) = torch.func.functional_call(cell, params, (x, LSTMState(h, c)))
         return h_t, c_t
 
     grads_match(
-        sheet, "gradients through your step equal autograd through the library cell", 1,
-        sublstm_step, library,
-        {"x_t": x, "h_prev": h0, "c_prev": c0, "weight_ih": weights[0],
-         "weight_hh": weights[1], "bias_ih": weights[2], "bias_hh": weights[3]},
+        sheet,
+        "gradients through your step equal autograd through the library cell",
+        1,
+        sublstm_step,
+        library,
+        {
+            "x_t": x,
+            "h_prev": h0,
+            "c_prev": c0,
+            "weight_ih": weights[0],
+            "weight_hh": weights[1],
+            "bias_ih": weights[2],
+            "bias_hh": weights[3],
+        },
         hint="A wrong value above gives wrong gradients too; fix the values first.",
     )
 
@@ -101,8 +134,7 @@ def check_train_adding(sheet: Sheet, train_adding) -> None:
     threads = torch.get_num_threads()
     torch.set_num_threads(1)  # small matrices: one thread is fastest and reproducible
     try:
-        losses = sheet.call(train_adding, model, task, steps=STEPS, batch_size=BATCH, lr=LR,
-                            seed=0)
+        losses = sheet.call(train_adding, model, task, steps=STEPS, batch_size=BATCH, lr=LR, seed=0)
     finally:
         torch.set_num_threads(threads)
     try:
@@ -114,7 +146,8 @@ def check_train_adding(sheet: Sheet, train_adding) -> None:
         ) from None
     sheet.expect(
         len(losses) == STEPS and all(math.isfinite(v) for v in losses),
-        "returns one finite training loss per step", 1,
+        "returns one finite training loss per step",
+        1,
         f"expected {STEPS} finite losses; got {len(losses)}"
         + ("" if all(math.isfinite(v) for v in losses) else ", some NaN or inf")
         + ". Hint: append loss.item() after every optimiser step.",
@@ -126,15 +159,27 @@ def check_train_adding(sheet: Sheet, train_adding) -> None:
     )
     head, tail = losses[:50], losses[-50:]
     falling = bool(head and tail) and sum(tail) / len(tail) < 0.5 * sum(head) / len(head)
-    sheet.expect(falling, "the training loss falls to under half its start", 1,
-                 f"the training loss did not halve. {hint}")
+    sheet.expect(
+        falling,
+        "the training loss falls to under half its start",
+        1,
+        f"the training loss did not halve. {hint}",
+    )
     x_test, y_test = task.test_set()
     model.eval()
     with torch.no_grad():
         mse = torch.nn.functional.mse_loss(model(x_test), y_test).item()
     baseline = task.baseline_mse
-    sheet.expect(mse < 0.1, f"beats the baseline MSE {baseline:.3f} (predicting the mean) "
-                 "on held-out sequences, with MSE < 0.1", 2,
-                 f"held-out MSE {mse:.3f} against the baseline {baseline:.3f}. {hint}")
-    sheet.expect(mse < 0.05, "nearly solves the task: held-out MSE < 0.05", 1,
-                 f"held-out MSE {mse:.3f}. {hint}")
+    sheet.expect(
+        mse < 0.1,
+        f"beats the baseline MSE {baseline:.3f} (predicting the mean) "
+        "on held-out sequences, with MSE < 0.1",
+        2,
+        f"held-out MSE {mse:.3f} against the baseline {baseline:.3f}. {hint}",
+    )
+    sheet.expect(
+        mse < 0.05,
+        "nearly solves the task: held-out MSE < 0.05",
+        1,
+        f"held-out MSE {mse:.3f}. {hint}",
+    )
