@@ -22,7 +22,8 @@
 #   excitation;
 # - run the rule on a rate neuron and on a spiking neuron, and play with $\eta$ and $\rho_0$.
 #
-# **Time:** about 50 minutes.
+# **Time:** about 50 minutes. The exercise that goes with it is
+# `exercises/ex07_inhibitory_plasticity.ipynb`.
 
 # %%
 # On Colab only: install the course package, then turn on Colab's widget manager.
