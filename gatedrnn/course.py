@@ -18,8 +18,8 @@ and the generator writes, at the marker's indentation, the stub::
         ...
         raise NotImplementedError("Exercise 3.1: compute the gates i, f, z, o, then c_t and h_t")
 
-Everything else is copied; outputs, execution counts and run timestamps are stripped. A check cell holds one
-call of a registered check, e.g. ``grading.check_lstm_step(lstm_step)`` (see
+Everything else is copied; outputs, execution counts and run timestamps are stripped. A check
+cell holds one call of a registered check, e.g. ``grading.check_lstm_step(lstm_step)`` (see
 :mod:`gatedrnn.grading`); it must follow the last block of its question.
 
 The build refuses a notebook whose markers are unbalanced, whose question has no block, no

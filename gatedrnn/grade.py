@@ -33,7 +33,10 @@ import subprocess
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from .grading import Report
 
 __all__ = ["CellRun", "Grade", "GradeError", "grade_notebook", "grader_cell", "main", "run_cells"]
 
@@ -169,21 +172,22 @@ def _execute(client, source: str, limit: float) -> CellRun:
 
 @dataclasses.dataclass
 class Grade:
-    """The grade of one notebook: a report dict per question, plus notes on the run."""
+    """The grade of one notebook: a :class:`gatedrnn.grading.Report` per question, and notes
+    on running the student's cells (errors, timeouts, a dead kernel)."""
 
     notebook: str
     exercise: str
     timeout: float
-    questions: list[dict[str, Any]]
+    questions: list[Report]
     notes: list[str]
 
     @property
     def points(self) -> int:
-        return sum(q["points"] for q in self.questions)
+        return sum(q.points for q in self.questions)
 
     @property
     def earned(self) -> int:
-        return sum(q["earned"] for q in self.questions)
+        return sum(q.earned for q in self.questions)
 
     @property
     def passed(self) -> bool:
@@ -197,33 +201,27 @@ class Grade:
             "earned": self.earned,
             "passed": self.passed,
             "timeout": self.timeout,
-            "questions": self.questions,
+            "questions": [q.to_dict() for q in self.questions],
             "notes": self.notes,
         }
 
     def table(self) -> str:
-        from .grading import Item, Report
-
+        """Each question's table, the notes, and a summary row per question."""
         parts = [
             f"Grading {self.notebook} as {self.exercise} (each cell may run {self.timeout:g} s)"
         ]
-        for q in self.questions:
-            items = tuple(
-                Item(i["description"], i["points"], i["earned"], i["feedback"]) for i in q["items"]
-            )
-            parts.append(Report(q["question"], q["title"], q["points"], items).table())
+        parts.extend(q.table() for q in self.questions)
         if self.notes:
             parts.append(
                 "Notes on running your notebook:\n"
                 + "\n".join(f"  - {note}" for note in self.notes)
             )
-        width = max(len(q["title"]) for q in self.questions)
+        width = max(len(q.title) for q in self.questions)
         rows = [f"{'question':<9} {'title':<{width}}  {'points':>6}  result"]
         for q in self.questions:
-            score = f"{q['earned']}/{q['points']}"
+            score = f"{q.earned}/{q.points}"
             rows.append(
-                f"{q['question']:<9} {q['title']:<{width}}  {score:>6}  "
-                f"{'pass' if q['passed'] else 'FAIL'}"
+                f"{q.question:<9} {q.title:<{width}}  {score:>6}  {'pass' if q.passed else 'FAIL'}"
             )
         total = f"{self.earned}/{self.points}"
         rows.append(
@@ -299,7 +297,7 @@ def grade_notebook(
     path: Path | str, *, exercise: str | None = None, timeout: float = DEFAULT_TIMEOUT
 ) -> Grade:
     """Run the notebook at ``path`` and grade it with the grader's own checks."""
-    from .grading import EXERCISES
+    from .grading import EXERCISES, Report
 
     path = Path(path)
     name = find_exercise(path, exercise)
@@ -312,36 +310,20 @@ def grade_notebook(
     for number, (source, run) in enumerate(zip(sources, runs, strict=False), start=1):
         if run.status != "ok":
             notes.append(f"code cell {number} ({_first_line(source)!r}): {run.message}")
-    questions = []
-    for obj, run in zip(checks, runs[len(student) :], strict=True):
+    reports = []
+    for check, run in zip(checks, runs[len(student) :], strict=True):
         if run.status == "ok" and run.result is not None:
-            questions.append(json.loads(ast.literal_eval(run.result)))
-            continue
-        if run.status == "timeout":
-            feedback = (
-                f"your code did not finish within {timeout:g} s while being checked (an endless "
-                "loop, or training far longer than asked?)"
+            reports.append(Report.from_dict(json.loads(ast.literal_eval(run.result))))
+        elif run.status == "timeout":
+            reports.append(
+                check.nothing(
+                    f"your code did not finish within {timeout:g} s while being checked "
+                    "(an endless loop, or training far longer than asked?)"
+                )
             )
         else:
-            feedback = f"grading this question failed: {run.message}"
-        item = {
-            "description": "every property",
-            "points": obj.points,
-            "earned": 0,
-            "feedback": feedback,
-            "passed": False,
-        }
-        questions.append(
-            {
-                "question": obj.question,
-                "title": obj.title,
-                "points": obj.points,
-                "earned": 0,
-                "passed": False,
-                "items": [item],
-            }
-        )
-    return Grade(str(path), name, timeout, questions, notes)
+            reports.append(check.nothing(f"grading this question failed: {run.message}"))
+    return Grade(str(path), name, timeout, reports, notes)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

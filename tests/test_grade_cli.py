@@ -9,7 +9,7 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from gatedrnn import grade
+from gatedrnn import grade, grading
 
 ROOT = Path(__file__).resolve().parent.parent
 SOLUTION = ROOT / "solutions" / "ex03_lstm.ipynb"
@@ -33,7 +33,9 @@ def hostile(path: Path) -> Path:
     ]
     step = code_cell(nb, "def lstm_step(")
     step.source = step.source.replace("c_t = f * c_prev + i * z", "c_t = c_prev + i * z")
-    code_cell(nb, "grading.check_lstm_step(").source = (
+    code_cell(
+        nb, "grading.check_lstm_step("
+    ).source = (
         "grading.check_lstm_step = lambda f: print('all good')\ngrading.check_lstm_step(lstm_step)"
     )
     code_cell(nb, "def lstm_forward(").source = (
@@ -58,11 +60,11 @@ def hostile_grade(tmp_path_factory) -> grade.Grade:
 
 
 def test_the_grader_survives_and_grades_with_its_own_checks(hostile_grade):
-    scores = {q["question"]: q["earned"] for q in hostile_grade.questions}
+    scores = {q.question: q.earned for q in hostile_grade.questions}
     # 3.1: the forget gate is missing (only the shape point), whatever the patched check said
     # 3.2: loops forever while being checked; 3.3: right, though its check cell was deleted
     assert scores == {"3.1": 1, "3.2": 0, "3.3": 4}
-    feedback = {q["question"]: q["items"][-1]["feedback"] for q in hostile_grade.questions}
+    feedback = {q.question: q.items[-1].feedback for q in hostile_grade.questions}
     assert "did not finish within 3 s" in feedback["3.2"]
     notes = "\n".join(hostile_grade.notes)
     assert "the kernel died" in notes
@@ -92,21 +94,9 @@ def test_full_marks_exit_zero_and_json(tmp_path, capsys):
 
 
 def test_a_partial_score_exits_one(tmp_path, capsys, monkeypatch):
+    items = (grading.Item("right", 4, 4), grading.Item("wrong", 1, 0, "a hint"))
     partial = grade.Grade(
-        "nb.ipynb",
-        "ex03_lstm",
-        60,
-        [
-            {
-                "question": "3.1",
-                "title": "t",
-                "points": 5,
-                "earned": 4,
-                "passed": False,
-                "items": [{"description": "d", "points": 5, "earned": 4, "feedback": "f"}],
-            }
-        ],
-        [],
+        "nb.ipynb", "ex03_lstm", 60, [grading.Report("3.1", "a question", 5, items)], []
     )
     monkeypatch.setattr(grade, "grade_notebook", lambda *a, **k: partial)
     path = tmp_path / "ex03_lstm.ipynb"

@@ -113,6 +113,14 @@ class Report:
 
     __str__ = table
 
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Report:
+        """The report that :meth:`to_dict` described (the grader reads it back from a kernel)."""
+        items = tuple(
+            Item(i["description"], i["points"], i["earned"], i["feedback"]) for i in data["items"]
+        )
+        return cls(data["question"], data["title"], data["points"], items)
+
     def to_dict(self) -> dict[str, Any]:
         return {
             "question": self.question,
@@ -155,7 +163,8 @@ def _describe(value: Any) -> str:
 
 
 def _where(exc: BaseException) -> str:
-    """' (line N of your code: `source`)' for the deepest frame outside libraries."""
+    """Where the student's code raised: " (in f, line N: `source`)", from the deepest frame
+    outside NumPy, PyTorch, this package and installed packages ("" if none)."""
     library_dirs = (
         os.path.dirname(os.path.dirname(os.path.abspath(__file__))),  # gatedrnn/
         os.path.dirname(np.__file__),
@@ -237,12 +246,12 @@ class Sheet:
 
     # -- calling the student's code ------------------------------------------------------------
 
-    def call(self, fn: Any, *args: Any, name: str | None = None, **kwargs: Any) -> Any:
+    def call(self, fn: Any, *args: Any, **kwargs: Any) -> Any:
         """Call the student's ``fn``; raise :class:`StudentError` when it raises.
 
         The student's prints are swallowed so that check output stays one table.
         """
-        label = name or getattr(fn, "__name__", "your function")
+        label = getattr(fn, "__name__", "your function")
         if not callable(fn):
             raise StudentError(f"expected a function {label}(...); got {_describe(fn)}.")
         try:
@@ -298,8 +307,20 @@ class Check:
         """The check cell's code, e.g. ``grading.check_lstm_step(lstm_step)``."""
         return f"grading.{self.__name__}({', '.join(self.arg_names)})"
 
+    def nothing(self, feedback: str) -> Report:
+        """The report of a question that could not be checked at all: no points, one reason."""
+        return Report(
+            self.question,
+            self.title,
+            self.points,
+            (Item("every property", self.points, 0, feedback),),
+        )
+
     def run(self, *args: Any) -> Report:
-        """Mark the student's ``args`` and return the report (never prints, never raises)."""
+        """Mark the student's ``args`` and return the report.
+
+        Prints nothing; raises only when the check itself is broken (not for the student's bugs).
+        """
         if len(args) != len(self.arg_names):
             raise TypeError(
                 f"{self.__name__} takes {len(self.arg_names)} argument(s) "
@@ -381,9 +402,7 @@ def grade_in_namespace(question_id: str, namespace: dict[str, Any]) -> str:
             f"{', '.join(missing)} is not defined: keep the name the exercise gives it, and "
             "make sure the cell that defines it runs without an error."
         )
-        report = Report(
-            obj.question, obj.title, obj.points, (Item("every property", obj.points, 0, feedback),)
-        )
+        report = obj.nothing(feedback)
     else:
         report = obj.run(*(namespace[name] for name in obj.arg_names))
     return json.dumps(report.to_dict(), ensure_ascii=False)
