@@ -333,8 +333,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     try:
         if args.command == "build":
-            for path in build(args.root):
-                print(f"wrote {path.relative_to(Path(args.root).resolve())}")
+            root = Path(args.root).resolve()
+            changed = build(root)
+            for path in changed:
+                print(f"{'wrote' if path.exists() else 'removed'} {path.relative_to(root)}")
+            if not changed:
+                print("exercises/ is up to date")
             return 0
         problems = stale(args.root)
     except CourseError as exc:

@@ -208,7 +208,10 @@ def test_check_reports_a_stale_exercise_and_build_repairs_it(tree, capsys):
     assert "exercises/ex03_lstm.py: differs" in out
     assert "exercises/ex04_gru.ipynb: missing" in out
     assert "exercises/ex99_old.py: has no solution notebook" in out
+    capsys.readouterr()
     assert course.main(["build", "--root", str(tree)]) == 0
+    out = capsys.readouterr().out
+    assert "wrote exercises/ex04_gru.ipynb" in out and "removed exercises/ex99_old.py" in out
     assert course.main(["check", "--root", str(tree)]) == 0
     assert not (tree / "exercises" / "ex99_old.py").exists()
 
