@@ -1,8 +1,8 @@
 # %% [markdown]
-# # Exercise 1 · The one-hidden-layer network by hand
-#
 # [![Open in Colab](https://colab.research.google.com/assets/colab-badge.svg)](https://colab.research.google.com/github/gatedrnn/gatedrnn/blob/main/exercises/ex01_mlp.ipynb)
 # [![Binder](https://mybinder.org/badge_logo.svg)](https://mybinder.org/v2/gh/gatedrnn/gatedrnn/main?urlpath=lab/tree/exercises/ex01_mlp.ipynb)
+#
+# # Exercise 1 · The one-hidden-layer network by hand
 #
 # You write the network of the first assignment in NumPy: its softmax, its forward pass, its
 # gradients by hand, and stochastic gradient descent, then train it on handwritten digits.

@@ -1,8 +1,8 @@
 # %% [markdown]
-# # Exercise 2 · Rate networks: Euler steps and Dale's principle
-#
 # [![Open in Colab](https://colab.research.google.com/assets/colab-badge.svg)](https://colab.research.google.com/github/gatedrnn/gatedrnn/blob/main/exercises/ex02_rate_networks.ipynb)
 # [![Binder](https://mybinder.org/badge_logo.svg)](https://mybinder.org/v2/gh/gatedrnn/gatedrnn/main?urlpath=lab/tree/exercises/ex02_rate_networks.ipynb)
+#
+# # Exercise 2 · Rate networks: Euler steps and Dale's principle
 #
 # You discretise the rate equations of the notes with Euler's method, in the rate form and in
 # the voltage form, watch the discrete steps approach the continuous solution as $\Delta t$

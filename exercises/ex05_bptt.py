@@ -1,8 +1,8 @@
 # %% [markdown]
-# # Exercise 5 · Backpropagation through time by hand
-#
 # [![Open in Colab](https://colab.research.google.com/assets/colab-badge.svg)](https://colab.research.google.com/github/gatedrnn/gatedrnn/blob/main/exercises/ex05_bptt.ipynb)
 # [![Binder](https://mybinder.org/badge_logo.svg)](https://mybinder.org/v2/gh/gatedrnn/gatedrnn/main?urlpath=lab/tree/exercises/ex05_bptt.ipynb)
+#
+# # Exercise 5 · Backpropagation through time by hand
 #
 # You write a vanilla RNN in NumPy, its gradients by backpropagation through time (BPTT), and
 # then measure how the gradient of a late loss fades on its way back to early steps: the

@@ -1,8 +1,8 @@
 # %% [markdown]
-# # Exercise 3 · One LSTM step
-#
 # [![Open in Colab](https://colab.research.google.com/assets/colab-badge.svg)](https://colab.research.google.com/github/gatedrnn/gatedrnn/blob/main/exercises/ex03_lstm.ipynb)
 # [![Binder](https://mybinder.org/badge_logo.svg)](https://mybinder.org/v2/gh/gatedrnn/gatedrnn/main?urlpath=lab/tree/exercises/ex03_lstm.ipynb)
+#
+# # Exercise 3 · One LSTM step
 #
 # You write the LSTM's equations yourself, check them against `torch.nn.LSTMCell`, run them
 # over a sequence, and then fix the gates to constants to find the rate network of lecture 02

@@ -1,8 +1,8 @@
 # %% [markdown]
-# # Exercise 4 · From the simple-GRU to the GRU
-#
 # [![Open in Colab](https://colab.research.google.com/assets/colab-badge.svg)](https://colab.research.google.com/github/gatedrnn/gatedrnn/blob/main/exercises/ex04_gru.ipynb)
 # [![Binder](https://mybinder.org/badge_logo.svg)](https://mybinder.org/v2/gh/gatedrnn/gatedrnn/main?urlpath=lab/tree/exercises/ex04_gru.ipynb)
+#
+# # Exercise 4 · From the simple-GRU to the GRU
 #
 # You write the simple-GRU of the notes (a rate network whose time constant is a gate), then
 # PyTorch's GRU, and then differentiate the GRU's update $h_t = F(h_{t-1}, x_t)$ by hand: its

@@ -1,8 +1,8 @@
 # %% [markdown]
-# # Exercise 6 · The subLSTM: subtractive gates
-#
 # [![Open in Colab](https://colab.research.google.com/assets/colab-badge.svg)](https://colab.research.google.com/github/gatedrnn/gatedrnn/blob/main/exercises/ex06_sublstm.ipynb)
 # [![Binder](https://mybinder.org/badge_logo.svg)](https://mybinder.org/v2/gh/gatedrnn/gatedrnn/main?urlpath=lab/tree/exercises/ex06_sublstm.ipynb)
+#
+# # Exercise 6 · The subLSTM: subtractive gates
 #
 # Costa et al. (NIPS 2017) read the LSTM's gates as inhibitory interneurons. Inhibition in
 # cortex mostly *subtracts*, so their subLSTM replaces the multiplicative input and output

@@ -1,8 +1,8 @@
 # %% [markdown]
-# # Exercise 7 · Inhibitory plasticity balances a neuron
-#
 # [![Open in Colab](https://colab.research.google.com/assets/colab-badge.svg)](https://colab.research.google.com/github/gatedrnn/gatedrnn/blob/main/exercises/ex07_inhibitory_plasticity.ipynb)
 # [![Binder](https://mybinder.org/badge_logo.svg)](https://mybinder.org/v2/gh/gatedrnn/gatedrnn/main?urlpath=lab/tree/exercises/ex07_inhibitory_plasticity.ipynb)
+#
+# # Exercise 7 · Inhibitory plasticity balances a neuron
 #
 # Vogels et al. (Science 2011) proposed a learning rule for inhibitory synapses that keeps a
 # neuron at a target firing rate $\rho_0$. You write the rule and a rate neuron that learns
