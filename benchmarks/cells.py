@@ -4,7 +4,7 @@ For each size and cell, the same process alternates ``torch.nn.LSTM``, the cell'
 (unless ``--no-readable``) its readable loop, timing forward plus backward of ``out.sum()``;
 ratios are medians of the repeats (cell / nn.LSTM). Peak memory is that of one forward plus
 backward: on a GPU ``torch.cuda.max_memory_allocated``, on the CPU the growth of the peak
-resident size of a fresh process running it once.
+resident size (VmHWM) of a fresh process running it once (Linux).
 
     python benchmarks/cells.py                    # CPU, 1 thread, 7 repeats, three sizes
     python benchmarks/cells.py --threads 2 --repeats 9
@@ -19,7 +19,6 @@ from __future__ import annotations
 import argparse
 import json
 import platform
-import resource
 import statistics
 import subprocess
 import sys
@@ -102,12 +101,17 @@ def _probe(spec: str) -> None:
     torch.set_num_threads(threads)
     forward_backward(build(name, 2, 3, "cpu", fast), torch.randn(2, 1, 2))  # load code, libraries
     module, x = build(name, I, H, "cpu", fast), torch.randn(T, B, I)
-    page = resource.getpagesize()
-    with open("/proc/self/statm") as statm:
-        resident = int(statm.read().split()[1]) * page
+    resident = _status_kib("VmRSS")
     forward_backward(module, x)
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024  # kB on Linux
-    print((peak - resident) / 2**20)
+    print((_status_kib("VmHWM") - resident) / 1024)  # VmHWM: this process's peak resident size
+
+
+def _status_kib(field: str) -> int:
+    with open("/proc/self/status") as status:
+        for line in status:
+            if line.startswith(field + ":"):
+                return int(line.split()[1])
+    raise RuntimeError(f"no {field} in /proc/self/status: peak memory needs Linux")
 
 
 def machine(device: str, threads: int) -> list[str]:
@@ -170,9 +174,11 @@ def main(argv: list[str] | None = None) -> None:
             for module in candidates.values():
                 forward_backward(module, x)  # warm up
             times = {key: [] for key in candidates}
+            order = list(candidates)
             for _ in range(args.repeats):
-                for key, module in candidates.items():
-                    times[key].append(timed(module, x))
+                for key in order:
+                    times[key].append(timed(candidates[key], x))
+                order.reverse()  # no module always runs right after the same one
             wall = {k: statistics.median(w for w, _ in v) for k, v in times.items()}
             cpu = {k: statistics.median(c for _, c in v) for k, v in times.items()}
             lstm_walls.append(wall["nn.LSTM"])

@@ -29,15 +29,12 @@ from ..nonlinearities import SSN, Nonlinearity, _identity
 
 @dataclass(frozen=True)
 class Activation:
-    """φ applied in place (``apply_(u)`` overwrites ``u`` with φ(u)) and its derivative from y."""
+    """φ in place (``apply_(u)`` overwrites u), into a buffer (``into(u, out)``), and φ' from y."""
 
     name: str
     apply_: Callable[[Tensor], Tensor]
+    into: Callable[[Tensor, Tensor], Tensor]  # out = φ(u), u untouched
     derivative: Callable[[Tensor], Tensor]  # φ'(u) as a function of y = φ(u)
-
-    def into(self, u: Tensor, out: Tensor) -> Tensor:
-        """``out = φ(u)``, leaving ``u`` untouched."""
-        return self.apply_(out.copy_(u))
 
 
 def _tanh_derivative(y: Tensor) -> Tensor:
@@ -60,10 +57,26 @@ def _keep(u: Tensor) -> Tensor:
     return u
 
 
-TANH = Activation("tanh", Tensor.tanh_, _tanh_derivative)
-SIGMOID = Activation("sigmoid", Tensor.sigmoid_, _sigmoid_derivative)
-RELU = Activation("relu", Tensor.relu_, _relu_derivative)
-IDENTITY = Activation("identity", _keep, _one)
+def _copy(u: Tensor, out: Tensor) -> Tensor:
+    return out.copy_(u)
+
+
+def _tanh_into(u: Tensor, out: Tensor) -> Tensor:
+    return torch.tanh(u, out=out)
+
+
+def _sigmoid_into(u: Tensor, out: Tensor) -> Tensor:
+    return torch.sigmoid(u, out=out)
+
+
+def _relu_into(u: Tensor, out: Tensor) -> Tensor:
+    return torch.clamp(u, min=0, out=out)
+
+
+TANH = Activation("tanh", Tensor.tanh_, _tanh_into, _tanh_derivative)
+SIGMOID = Activation("sigmoid", Tensor.sigmoid_, _sigmoid_into, _sigmoid_derivative)
+RELU = Activation("relu", Tensor.relu_, _relu_into, _relu_derivative)
+IDENTITY = Activation("identity", _keep, _copy, _one)
 
 _BY_FUNCTION = {torch.tanh: TANH, torch.sigmoid: SIGMOID, torch.relu: RELU, _identity: IDENTITY}
 
@@ -74,13 +87,16 @@ def ssn(k: float, n: float) -> Activation:
     def apply_(u: Tensor) -> Tensor:
         return u.clamp_(min=0).pow_(n).mul_(k)
 
+    def into(u: Tensor, out: Tensor) -> Tensor:
+        return torch.clamp(u, min=0, out=out).pow_(n).mul_(k)
+
     def derivative(y: Tensor) -> Tensor:
         if n == 1:
             return (y > 0).to(y.dtype) * k
         # φ'(u) = n k u^(n-1) and u = (y / k)^(1/n), so φ' = n k^(1/n) y^((n-1)/n)
         return y.pow((n - 1) / n).mul_(n * k ** (1 / n))
 
-    return Activation(f"ssn(k={k:g}, n={n:g})", apply_, derivative)
+    return Activation(f"ssn(k={k:g}, n={n:g})", apply_, into, derivative)
 
 
 def activation(phi) -> Activation | None:
