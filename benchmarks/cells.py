@@ -115,13 +115,19 @@ def _status_kib(field: str) -> int:
 
 
 def machine(device: str, threads: int) -> list[str]:
+    """The CPU as /proc/cpuinfo names it, its core count, torch and its threads (and the GPU)."""
     cpu = platform.processor() or "unknown"
     try:
         with open("/proc/cpuinfo") as info:
-            names = [
-                line.split(":", 1)[1].strip() for line in info if line.startswith("model name")
-            ]
-        cpu = f"{names[0]} ({len(names)} logical cores)"
+            blocks = info.read().strip().split("\n\n")  # one block per logical core
+        first = dict(
+            (key.strip(), value.strip())
+            for key, value in (line.split(":", 1) for line in blocks[0].splitlines() if ":" in line)
+        )
+        cpu = (
+            f"{first.get('model name', cpu)} (cpu family {first.get('cpu family', '?')}, "
+            f"model {first.get('model', '?')}), {len(blocks)} cores"
+        )
     except OSError:
         pass
     lines = [f"- CPU: {cpu}", f"- torch {torch.__version__}, {threads} torch thread(s)"]
