@@ -129,10 +129,10 @@ def test_the_exercise_is_found_from_the_file_name():
 
 
 def test_check_lines_are_not_run_but_everything_else_is():
-    cell = (
-        "x = 1\ngrading.check_lstm_step(lstm_step)\nif x:\n    grading.check_gru_step(g)  # again"
-    )
+    cell = "x = 1\ngrading.check_lstm_step(lstm_step)\nif x:\n    check_gru_step(g)  # again"
     assert grade._without_checks(cell) == "x = 1\npass\nif x:\n    pass"
+    mine = "shapes.check_sizes(x)\ncheck_lstm_steps(f)"  # the student's own functions stay
+    assert grade._without_checks(mine) == mine
 
 
 def test_a_paired_script_is_read_like_its_notebook():
