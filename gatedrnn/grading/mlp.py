@@ -3,7 +3,7 @@
 Examples are the columns of ``x`` (n × p); ``W`` (m × n), ``b`` (m × 1), ``h' = Wx + b``,
 ``h = tanh(h')``, ``V`` (q × m), ``c`` (q × 1), ``y = softmax(Vh + c)`` (q × p). References:
 PyTorch (softmax, autograd), :func:`gatedrnn.derive.gradcheck` (finite differences), and
-scikit-learn's 8×8 digits (shipped with it, so offline) for training.
+the 8×8 digits of :func:`gatedrnn.tasks.load_digits` (offline) for training.
 """
 
 from __future__ import annotations
@@ -35,9 +35,8 @@ def _torch_forward(x, W, b, V, c):
 
 
 def _loss(x, labels, W, b, V, c):
-    """Mean cross-entropy (torch, for autograd)."""
-    _, h, _ = _torch_forward(x, W, b, V, c)
-    y_pre = V @ h + c
+    """Mean cross-entropy of the labels (torch, for autograd)."""
+    y_pre = V @ torch.tanh(W @ x + b) + c  # (q, p)
     return torch.nn.functional.cross_entropy(y_pre.T, torch.as_tensor(labels))
 
 
@@ -149,19 +148,17 @@ def check_backward(sheet: Sheet, backward) -> None:
     if shapes != wanted:
         raise StudentError("the values cannot be compared until the shapes are right.")
     dW, db, dV, dc = (np.asarray(g, dtype=np.float64) for g in grads)
+    ref_out = np.concatenate([ref[2], ref[3]], axis=1)  # [dV, dc]
     sheet.close(
         "(dV, dc)",
         np.concatenate([dV, dc], axis=1),
-        np.concatenate([ref[2], ref[3]], axis=1),
+        ref_out,
         "dV and dc equal autograd's",
         1,
         hint="Hint: for softmax with cross-entropy dy' = (y − Y)/p, with Y the one-hot labels; "
         "then dV = dy' hᵀ and dc sums dy' over the examples.",
         mistakes={
-            "the gradient of the summed loss, not of the mean over the p examples.": np.concatenate(
-                [ref[2], ref[3]], axis=1
-            )
-            * P,
+            "the gradient of the summed loss, not of the mean over the p examples.": P * ref_out
         },
     )
     h_pre = W @ x + b
