@@ -140,16 +140,16 @@ def check_rnn_backward(sheet: Sheet, rnn_backward) -> None:
         "vectors, ∂L/∂h_{t-1} = da_t @ R).",
         "sign": "the gradient passed back to h_{t-1} has the wrong sign.",
     }
-    hints = {
-        0: "Hint: da_t = δ_t ⊙ (1 − h_t²) with δ_t = ∂L/∂h_t; dW sums da_tᵀ x_t over t.",
-        1: "Hint: dR sums da_tᵀ h_{t-1} over t, with h_0 at the first step.",
-        2: "Hint: db sums da_t over t and over the batch.",
-        3: "Hint: dh0 is what reaches h_0: da_1 @ R.",
-    }
-    for k, (name, got) in enumerate(zip(("dW", "dR", "db", "dh0"), grads, strict=True)):
+    hints = (
+        "Hint: da_t = δ_t ⊙ (1 − h_t²) with δ_t = ∂L/∂h_t; dW sums da_tᵀ x_t over t.",
+        "Hint: dR sums da_tᵀ h_{t-1} over t, with h_0 at the first step.",
+        "Hint: db sums da_t over t and over the batch.",
+        "Hint: dh0 is what reaches h_0: da_1 @ R.",
+    )
+    for k, name in enumerate(("dW", "dR", "db", "dh0")):
         sheet.close(
             name,
-            got,
+            grads[k],
             ref[k],
             f"{name} equals autograd's",
             1,

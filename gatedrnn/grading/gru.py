@@ -83,6 +83,7 @@ def _functional(cell, x, h, weight_ih, weight_hh, bias_ih, bias_hh) -> Tensor:
 
 
 def _gru_variants(x, h, W, R, bi, bh) -> dict[str, Tensor]:
+    """h_t of plausible wrong GRU steps, keyed by a diagnosis."""
     W_r, W_u, W_n = W.chunk(3)
     R_r, R_u, R_n = R.chunk(3)
     b_ir, b_iu, b_in = bi.chunk(3)
@@ -92,14 +93,15 @@ def _gru_variants(x, h, W, R, bi, bh) -> dict[str, Tensor]:
     n = torch.tanh(x @ W_n.T + b_in + r * (h @ R_n.T + b_hn))
     n_before = torch.tanh(x @ W_n.T + b_in + (r * h) @ R_n.T + b_hn)
     n_bias_out = torch.tanh(x @ W_n.T + b_in + r * (h @ R_n.T) + b_hn)
+    before = "the reset gate acts before R_n, R_n (r ⊙ h_{t-1}) (Cho et al.); torch.nn.GRUCell "
+    before += "applies it after: r ⊙ (R_n h_{t-1} + b_hn)."
+    swapped = "u and 1 - u are swapped: PyTorch's update gate u keeps the old state, "
+    swapped += "h_t = (1 - u) ⊙ n + u ⊙ h_{t-1}."
+    outside = "b_hn sits outside the reset gate; it belongs inside: r ⊙ (R_n h_{t-1} + b_hn)."
     return {
-        "the reset gate acts before R_n, R_n (r ⊙ h_{t-1}) (Cho et al.); torch.nn.GRUCell "
-        "applies it after: r ⊙ (R_n h_{t-1} + b_hn).": (1 - u) * n_before + u * h,
-        "u and 1 - u are swapped: PyTorch's update gate u keeps the old state, "
-        "h_t = (1 - u) ⊙ n + u ⊙ h_{t-1}.": u * n + (1 - u) * h,
-        "b_hn sits outside the reset gate; it belongs inside: r ⊙ (R_n h_{t-1} + b_hn).": (1 - u)
-        * n_bias_out
-        + u * h,
+        before: (1 - u) * n_before + u * h,
+        swapped: u * n + (1 - u) * h,
+        outside: (1 - u) * n_bias_out + u * h,
     }
 
 

@@ -26,22 +26,33 @@ def _variants(x, h, c, W, R, bi, bh) -> dict[str, tuple[torch.Tensor, torch.Tens
     a_i, a_f, a_z, a_o = (x @ W.T + bi + h @ R.T + bh).chunk(4, dim=1)
     i, f, z, o = a_i.sigmoid(), a_f.sigmoid(), a_z.sigmoid(), a_o.sigmoid()
     c_ok = f * c + z - i
-    variants = {
-        "the input gate multiplies, as in the LSTM; in the subLSTM it subtracts: z_t - i_t.": f * c
-        + z * i,
-        "the signs are swapped: the inhibitory input gate is subtracted from z_t, z_t - i_t.": f * c
-        + i
-        - z,
-        "the candidate went through tanh; every subLSTM unit is a sigmoid.": f * c + a_z.tanh() - i,
-        "the forget gate is missing: c_{t-1} reaches c_t through f_t.": c + z - i,
+    c_times = f * c + z * i
+    c_swapped = f * c + i - z
+    c_tanh = f * c + a_z.tanh() - i
+    c_no_f = c + z - i
+    return {
+        "the input gate multiplies, as in the LSTM; in the subLSTM it subtracts: z_t - i_t.": (
+            c_times.sigmoid() - o,
+            c_times,
+        ),
+        "the signs are swapped: the inhibitory input gate is subtracted, z_t - i_t.": (
+            c_swapped.sigmoid() - o,
+            c_swapped,
+        ),
+        "the candidate went through tanh; every subLSTM unit is a sigmoid.": (
+            c_tanh.sigmoid() - o,
+            c_tanh,
+        ),
+        "the forget gate is missing: c_{t-1} reaches c_t through f_t.": (
+            c_no_f.sigmoid() - o,
+            c_no_f,
+        ),
+        "the output gate multiplies; in the subLSTM it subtracts: h_t = σ(c_t) - o_t.": (
+            c_ok.sigmoid() * o,
+            c_ok,
+        ),
+        "h_t uses tanh; it is σ(c_t) - o_t.": (c_ok.tanh() - o, c_ok),
     }
-    out = {k: (v.sigmoid() - o, v) for k, v in variants.items()}
-    out["the output gate multiplies; in the subLSTM it subtracts: h_t = σ(c_t) - o_t."] = (
-        c_ok.sigmoid() * o,
-        c_ok,
-    )
-    out["h_t uses tanh; it is σ(c_t) - o_t."] = (c_ok.tanh() - o, c_ok)
-    return out
 
 
 @check("6.1", "one subLSTM step", points=5, exercise="ex06_sublstm")
