@@ -8,8 +8,8 @@ any real mistake stands far above the tolerance.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from typing import Any
 
-import numpy as np
 import torch
 from torch import Tensor, nn
 
@@ -36,8 +36,24 @@ def randomize(module: nn.Module, gen: torch.Generator, scale: float = 0.6) -> nn
     return module
 
 
-def to_numpy(t: Tensor) -> np.ndarray:
-    return t.detach().cpu().numpy().copy()
+FUSED = ("weight_ih", "weight_hh", "bias_ih", "bias_hh")
+"""The fused parameters every gated cell has, in the order the exercises pass them."""
+
+
+def fused_weights(cell: nn.Module) -> tuple[Tensor, ...]:
+    """Detached copies of ``cell``'s weight_ih, weight_hh, bias_ih, bias_hh."""
+    return tuple(getattr(cell, name).detach().clone() for name in FUSED)
+
+
+def with_weights(cell: nn.Module, weights: Sequence[Tensor], *args: Any) -> Any:
+    """``cell(*args)`` computed with ``weights`` (see :data:`FUSED`) as its parameters, so that
+    autograd reaches them: the reference side of :func:`grads_match`."""
+    return torch.func.functional_call(cell, dict(zip(FUSED, weights, strict=True)), args)
+
+
+def step_inputs(weights: Sequence[Tensor], **states: Tensor) -> dict[str, Tensor]:
+    """The named inputs of a step (``x_t=…, h_prev=…``) followed by the fused weights."""
+    return {**states, **dict(zip(FUSED, weights, strict=True))}
 
 
 def grads_match(

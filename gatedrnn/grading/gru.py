@@ -12,21 +12,17 @@ from torch import Tensor
 from ..cells import SimpleGRUCell
 from ..states import HiddenState
 from ._core import Sheet, check
-from ._probes import grads_match, randn, randomize, seeded
+from ._probes import (
+    fused_weights,
+    grads_match,
+    randn,
+    randomize,
+    seeded,
+    step_inputs,
+    with_weights,
+)
 
 B, I, H = 3, 4, 5
-
-
-def _weights(cell) -> tuple[Tensor, ...]:
-    return tuple(
-        getattr(cell, name).detach().clone()
-        for name in ("weight_ih", "weight_hh", "bias_ih", "bias_hh")
-    )
-
-
-def _inputs(x, h, weights) -> dict[str, Tensor]:
-    names = ("x_t", "h_prev", "weight_ih", "weight_hh", "bias_ih", "bias_hh")
-    return dict(zip(names, (x, h, *weights), strict=True))
 
 
 @check("4.1", "one simple-GRU step", points=4, exercise="ex04_gru")
@@ -35,7 +31,7 @@ def check_simple_gru_step(sheet: Sheet, simple_gru_step) -> None:
     gen = seeded(41)
     cell = randomize(SimpleGRUCell(I, H), gen)
     x, h0 = randn(gen, B, I), randn(gen, B, H)
-    weights = _weights(cell)
+    weights = fused_weights(cell)
     with torch.no_grad():
         h_ref, _ = cell(x, HiddenState(h0))
     h = sheet.call(simple_gru_step, x, h0, *weights)
@@ -63,22 +59,16 @@ def check_simple_gru_step(sheet: Sheet, simple_gru_step) -> None:
         "gradients through your step equal autograd through the library cell",
         1,
         simple_gru_step,
-        lambda x, h, *w: _functional(cell, x, h, *w),
-        _inputs(x, h0, weights),
+        lambda x, h, *w: _step(cell, w, x, h),
+        step_inputs(weights, x_t=x, h_prev=h0),
         hint="A wrong value above gives wrong gradients too; fix the values first.",
     )
 
 
-def _functional(cell, x, h, weight_ih, weight_hh, bias_ih, bias_hh) -> Tensor:
-    """``cell(x, h)`` with the given tensors as its parameters; returns h_t only."""
-    params = {
-        "weight_ih": weight_ih,
-        "weight_hh": weight_hh,
-        "bias_ih": bias_ih,
-        "bias_hh": bias_hh,
-    }
+def _step(cell, weights, x, h) -> Tensor:
+    """h_t of ``cell`` (gatedrnn.SimpleGRUCell or torch.nn.GRUCell) run with ``weights``."""
     state = HiddenState(h) if isinstance(cell, SimpleGRUCell) else h
-    out = torch.func.functional_call(cell, params, (x, state))
+    out = with_weights(cell, weights, x, state)
     return out[0] if isinstance(out, tuple) else out
 
 
@@ -114,7 +104,7 @@ def check_gru_step(sheet: Sheet, gru_step) -> None:
     gen = seeded(42)
     cell = randomize(torch.nn.GRUCell(I, H), gen)
     x, h0 = randn(gen, B, I), randn(gen, B, H)
-    weights = _weights(cell)
+    weights = fused_weights(cell)
     with torch.no_grad():
         h_ref = cell(x, h0)
     h = sheet.call(gru_step, x, h0, *weights)
@@ -134,8 +124,8 @@ def check_gru_step(sheet: Sheet, gru_step) -> None:
         "gradients through your step equal autograd through torch.nn.GRUCell",
         1,
         gru_step,
-        lambda x, h, *w: _functional(cell, x, h, *w),
-        _inputs(x, h0, weights),
+        lambda x, h, *w: _step(cell, w, x, h),
+        step_inputs(weights, x_t=x, h_prev=h0),
         hint="A wrong value above gives wrong gradients too; fix the values first.",
     )
 
@@ -173,8 +163,8 @@ def check_gru_jacobian(sheet: Sheet, gru_jacobian) -> None:
     gen = seeded(43)
     cell = randomize(torch.nn.GRUCell(I, H), gen)
     x, h0 = randn(gen, B, I), randn(gen, B, H)
-    weights = _weights(cell)
-    torch_step = lambda x, h, *w: _functional(cell, x, h, *w)
+    weights = fused_weights(cell)
+    torch_step = lambda x, h, *w: _step(cell, w, x, h)
     J_ref = _jacobian(torch_step, x, h0, weights)
     J = sheet.call(gru_jacobian, x, h0, *weights)
     sheet.shape("J", J, (B, H, H), 1, "(B, H, H)")

@@ -11,7 +11,15 @@ from torch import Tensor
 
 from ..cells import RateCell
 from ._core import Sheet, check
-from ._probes import grads_match, randn, randomize, seeded
+from ._probes import (
+    fused_weights,
+    grads_match,
+    randn,
+    randomize,
+    seeded,
+    step_inputs,
+    with_weights,
+)
 
 B, I, H, T = 3, 4, 5, 6
 _GATE_HINT = (
@@ -50,9 +58,7 @@ def _lstm_point(seed: int):
     gen = seeded(seed)
     cell = randomize(torch.nn.LSTMCell(I, H), gen)
     x, h, c = randn(gen, B, I), randn(gen, B, H), randn(gen, B, H)
-    weights = (cell.weight_ih, cell.weight_hh, cell.bias_ih, cell.bias_hh)
-    weights = tuple(w.detach().clone() for w in weights)
-    return cell, x, h, c, weights
+    return cell, x, h, c, fused_weights(cell)
 
 
 @check("3.1", "one LSTM step", points=5, exercise="ex03_lstm")
@@ -94,30 +100,11 @@ def check_lstm_step(sheet: Sheet, lstm_step) -> None:
         sheet,
         "gradients through your step equal autograd through torch.nn.LSTMCell",
         1,
-        lambda *a: lstm_step(*a),
-        lambda x, h, c, *w: _functional_step(cell, x, h, c, *w),
-        {
-            "x_t": x,
-            "h_prev": h0,
-            "c_prev": c0,
-            "weight_ih": weights[0],
-            "weight_hh": weights[1],
-            "bias_ih": weights[2],
-            "bias_hh": weights[3],
-        },
+        lstm_step,
+        lambda x, h, c, *w: with_weights(cell, w, x, (h, c)),
+        step_inputs(weights, x_t=x, h_prev=h0, c_prev=c0),
         hint="A wrong value above gives wrong gradients too; fix the values first.",
     )
-
-
-def _functional_step(cell, x, h, c, weight_ih, weight_hh, bias_ih, bias_hh):
-    """``cell`` (a torch.nn.LSTMCell) run with the given tensors as its parameters."""
-    params = {
-        "weight_ih": weight_ih,
-        "weight_hh": weight_hh,
-        "bias_ih": bias_ih,
-        "bias_hh": bias_hh,
-    }
-    return torch.func.functional_call(cell, params, (x, (h, c)))
 
 
 @check("3.2", "an LSTM layer over a sequence", points=5, exercise="ex03_lstm")

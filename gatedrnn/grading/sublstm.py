@@ -16,7 +16,15 @@ from ..states import LSTMState
 from ..tasks import AddingProblem
 from ..train import SequenceRegressor
 from ._core import Sheet, StudentError, check
-from ._probes import grads_match, randn, randomize, seeded
+from ._probes import (
+    fused_weights,
+    grads_match,
+    randn,
+    randomize,
+    seeded,
+    step_inputs,
+    with_weights,
+)
 
 B, I, H = 3, 4, 5
 
@@ -64,9 +72,7 @@ def check_sublstm_step(sheet: Sheet, sublstm_step) -> None:
     gen = seeded(61)
     cell = randomize(SubLSTMCell(I, H), gen)
     x, h0, c0 = randn(gen, B, I), randn(gen, B, H), randn(gen, B, H)
-    weights = tuple(
-        getattr(cell, n).detach().clone() for n in ("weight_ih", "weight_hh", "bias_ih", "bias_hh")
-    )
+    weights = fused_weights(cell)
     with torch.no_grad():
         h_ref, (_, c_ref) = cell(x, LSTMState(h0, c0))
     h, c = sheet.unpack(
@@ -99,14 +105,8 @@ def check_sublstm_step(sheet: Sheet, sublstm_step) -> None:
         mistakes={k: v[0] for k, v in variants.items()},
     )
 
-    def library(x, h, c, weight_ih, weight_hh, bias_ih, bias_hh):
-        params = {
-            "weight_ih": weight_ih,
-            "weight_hh": weight_hh,
-            "bias_ih": bias_ih,
-            "bias_hh": bias_hh,
-        }
-        h_t, (_, c_t) = torch.func.functional_call(cell, params, (x, LSTMState(h, c)))
+    def library(x, h, c, *w):
+        h_t, (_, c_t) = with_weights(cell, w, x, LSTMState(h, c))
         return h_t, c_t
 
     grads_match(
@@ -115,15 +115,7 @@ def check_sublstm_step(sheet: Sheet, sublstm_step) -> None:
         1,
         sublstm_step,
         library,
-        {
-            "x_t": x,
-            "h_prev": h0,
-            "c_prev": c0,
-            "weight_ih": weights[0],
-            "weight_hh": weights[1],
-            "bias_ih": weights[2],
-            "bias_hh": weights[3],
-        },
+        step_inputs(weights, x_t=x, h_prev=h0, c_prev=c0),
         hint="A wrong value above gives wrong gradients too; fix the values first.",
     )
 
