@@ -146,8 +146,7 @@ class Recurrent(nn.Module):
         ).to(device=reference.device, dtype=reference.dtype)
         with torch.no_grad():
             for layer, cell in enumerate(rnn.layers):
-                for name in ("weight_ih", "weight_hh", "bias_ih", "bias_hh"):
-                    source = getattr(module, f"{name}_l{layer}", None)
+                for name, source in _torch_layer_weights(module, layer).items():
                     target = getattr(cell, name)
                     target.copy_(source if source is not None else torch.zeros_like(target))
         return rnn
@@ -174,8 +173,8 @@ class Recurrent(nn.Module):
         ).to(device=reference.device, dtype=reference.dtype)
         with torch.no_grad():
             for layer, cell in enumerate(self.layers):
-                for name in ("weight_ih", "weight_hh", "bias_ih", "bias_hh"):
-                    getattr(module, f"{name}_l{layer}").copy_(getattr(cell, name))
+                for name, target in _torch_layer_weights(module, layer).items():
+                    target.copy_(getattr(cell, name))
         return module
 
     def extra_repr(self) -> str:
@@ -190,6 +189,12 @@ class Recurrent(nn.Module):
 
 
 _TORCH_TO_CELL = {nn.LSTM: LSTMCell, nn.GRU: GRUCell, nn.RNN: VanillaRNNCell}
+
+
+def _torch_layer_weights(module: nn.RNNBase, layer: int) -> dict[str, Tensor | None]:
+    """A torch.nn.LSTM/GRU/RNN layer's parameters under the cells' names (None: no biases)."""
+    names = ("weight_ih", "weight_hh", "bias_ih", "bias_hh")
+    return {name: getattr(module, f"{name}_l{layer}", None) for name in names}
 
 
 def torch_equivalent(cell: RecurrentCell) -> type | None:
