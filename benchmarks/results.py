@@ -1,6 +1,6 @@
 """Train LSTM, GRU and subLSTM on every task of the course; print one table beside the papers.
 
-    python benchmarks/results.py                 # CPU setting, about 15 minutes on 2 cores
+    python benchmarks/results.py                 # CPU setting, about 10 minutes on 2 cores
     python benchmarks/results.py --only adding   # one task (adding, mnist1d, mnist, language,
                                                  # plasticity)
     python benchmarks/results.py --full          # the papers' settings: needs the real data
