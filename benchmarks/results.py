@@ -28,6 +28,7 @@ import torch
 
 import gatedrnn
 from gatedrnn import tasks, train
+from gatedrnn.data import DownloadError
 
 CELLS: dict[str, Callable[[int, int], gatedrnn.RecurrentCell]] = {
     "LSTM": lambda I, H: gatedrnn.LSTMCell(I, H),
@@ -252,10 +253,13 @@ def main(argv: list[str] | None = None) -> list[Row]:
     start = time.perf_counter()
     rows: list[Row] = []
     for name in args.only:
-        if name == "plasticity":
-            new = plasticity_rows(args.full)
-        else:
-            new = globals()[f"{name}_rows"](args.models, args.full)
+        try:
+            if name == "plasticity":
+                new = plasticity_rows(args.full)
+            else:
+                new = globals()[f"{name}_rows"](args.models, args.full)
+        except DownloadError as error:  # --full never falls back to the small offline data
+            sys.exit(f"--full needs the real data sets, and a download failed: {error}")
         rows += new
         for r in new:  # progress, one line per finished run
             print(f"  {r.task} | {r.model} | {r.ours} | {r.seconds:.0f} s", flush=True)
