@@ -2,10 +2,15 @@
 
 The suite runs one pytest-xdist worker per core, and each notebook in a kernel of its own.
 One math thread per process keeps them from fighting over the cores (with several threads each,
-a loaded 2-core machine ran some tests 100 times slower). Kernels inherit the environment.
+a loaded 2-core machine ran some tests 100 times slower). Data sets come from the offline
+fallbacks, as when the stored notebook outputs were made, so that nbval compares like with like
+on any machine; the data tests that need downloads turn this off for themselves. Kernels inherit
+the environment.
 """
 
 import os
 
 for variable in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
     os.environ.setdefault(variable, "1")
+
+os.environ.setdefault("GATEDRNN_OFFLINE", "1")

@@ -38,7 +38,7 @@ if "google.colab" in sys.modules:
 import gatedrnn
 from gatedrnn import colab
 
-colab.enable_widgets()  # does nothing outside Colab
+_ = colab.enable_widgets()  # does nothing outside Colab
 
 # %%
 import matplotlib.pyplot as plt
