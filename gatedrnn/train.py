@@ -411,6 +411,40 @@ def fit(
     return history
 
 
+def compare(
+    cells: dict[str, Callable[[int, int], nn.Module]],
+    task: Task,
+    head: Callable[[nn.Module], nn.Module],
+    *,
+    input_size: int,
+    hidden_size: int = 64,
+    forget_bias: float | dict[str, float] = 1.0,
+    seed: int = 0,
+    progress: bool | None = False,
+    **fit_options,
+) -> dict[str, History]:
+    """Train one model per cell on the same task, from the same seed: ``{name: History}``.
+
+    Each model is ``head(Recurrent(cell(input_size, hidden_size)))`` — ``head`` adds the readout,
+    e.g. :class:`SequenceRegressor` — with its forget gates opened by :func:`init_forget_bias`
+    (``forget_bias`` one value, or one per name). ``fit_options`` go to :func:`fit`.
+
+    >>> runs = compare({"LSTM": gatedrnn.LSTMCell, "subLSTM": gatedrnn.SubLSTMCell},
+    ...                AddingProblem(seq_len=20), SequenceRegressor, input_size=2, steps=300)
+    >>> plot_history(runs)
+    """
+    from .recurrent import Recurrent
+
+    histories = {}
+    for name, cell in cells.items():
+        torch.manual_seed(seed)  # the same start for every cell
+        model = head(Recurrent(cell(input_size, hidden_size)))
+        b_f = forget_bias.get(name, 1.0) if isinstance(forget_bias, dict) else forget_bias
+        init_forget_bias(model, b_f)
+        histories[name] = fit(model, task, seed=seed, progress=progress, **fit_options)
+    return histories
+
+
 # --- checkpoints and plots -------------------------------------------------------------------
 
 
@@ -480,6 +514,7 @@ def plot_history(history: History | dict[str, History], *, metric: str | None = 
 
 __all__ = [
     "History",
+    "compare",
     "LanguageModel",
     "SequenceClassifier",
     "SequenceRegressor",

@@ -251,27 +251,11 @@ for variant in tasks.VARIANTS:
 # ### Three cells, side by side
 #
 # `train.fit(model, task, steps=...)` is the whole loop: a batch, the loss, BPTT, gradient
-# clipping, an Adam step; it evaluates on held-out data along the way. The same small function
+# clipping, an Adam step; it evaluates on held-out data along the way. `train.compare`
 # trains one model per cell type on any task, from the same seed and with the forget gates open:
 
 # %%
 CELLS = {"LSTM": gatedrnn.LSTMCell, "GRU": gatedrnn.GRUCell, "subLSTM": gatedrnn.SubLSTMCell}
-
-
-def race(task, head, input_size, hidden_size=64, forget_bias=None, progress=False, **fit_options):
-    """Train one model per cell type on ``task``; ``head(rnn)`` adds the readout.
-
-    ``forget_bias``: ``{cell name: b_f}`` for cells that should not start at b_f = 1;
-    ``progress``: draw a progress bar per run (worth it for the long runs only).
-    """
-    histories = {}
-    for name, Cell in CELLS.items():
-        torch.manual_seed(0)  # the same start for every cell
-        model = head(gatedrnn.Recurrent(Cell(input_size, hidden_size)))
-        train.init_forget_bias(model, (forget_bias or {}).get(name, 1.0))
-        histories[name] = train.fit(model, task, seed=0, progress=progress, **fit_options)
-    return histories
-
 
 # %% [markdown]
 # The adding problem at $T = 20$, 300 steps of 64 sequences each (a short run: a few seconds
@@ -279,7 +263,8 @@ def race(task, head, input_size, hidden_size=64, forget_bias=None, progress=Fals
 
 # %%
 adding = tasks.AddingProblem(seq_len=20)
-adding_runs = race(
+adding_runs = train.compare(
+    CELLS,
     adding,
     train.SequenceRegressor,
     input_size=2,
@@ -334,7 +319,8 @@ fig.suptitle(f"{digits.source}: each row is one time step", fontsize="medium")
 plt.show()
 
 # %%
-digit_runs = race(
+digit_runs = train.compare(
+    CELLS,
     digits,
     lambda rnn: train.SequenceClassifier(rnn, digits.num_classes),
     input_size=digits.input_size,
@@ -378,7 +364,8 @@ fig.supxlabel("time step t (40 steps, one number each)")
 plt.show()
 
 # %%
-signal_runs = race(
+signal_runs = train.compare(
+    CELLS,
     signals,
     lambda rnn: train.SequenceClassifier(rnn, signals.num_classes),
     input_size=1,
@@ -428,7 +415,8 @@ print(" ".join(corpus.vocab.decode(corpus.train[:24].tolist())))
 # reads out a score for every word of the vocabulary.
 
 # %%
-text_runs = race(
+text_runs = train.compare(
+    CELLS,
     corpus,
     lambda rnn: train.LanguageModel(rnn, corpus.vocab_size),
     input_size=32,
@@ -467,7 +455,8 @@ for name, history in text_runs.items():
 
 # %%
 if FULL_RUN:
-    full_signals = race(
+    full_signals = train.compare(
+        CELLS,
         signals,
         lambda rnn: train.SequenceClassifier(rnn, signals.num_classes),
         input_size=1,
@@ -479,7 +468,8 @@ if FULL_RUN:
         schedule="cosine",
         progress=True,
     )
-    full_adding = race(
+    full_adding = train.compare(
+        CELLS,
         tasks.AddingProblem(seq_len=100, curriculum=1000),
         train.SequenceRegressor,
         input_size=2,

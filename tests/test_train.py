@@ -167,3 +167,20 @@ def test_errors():
         train.fit(_regressor(), ADDING, steps=0)
     with pytest.raises(KeyError, match="no evaluation of 'accuracy'"):
         train.History().final("accuracy")
+
+
+def test_compare_trains_each_cell_from_the_same_start():
+    cells = {"LSTM": gatedrnn.LSTMCell, "subLSTM": gatedrnn.SubLSTMCell}
+    task = tasks.AddingProblem(seq_len=5)
+    runs = train.compare(
+        cells, task, train.SequenceRegressor, input_size=2, hidden_size=8, steps=4,
+        forget_bias={"subLSTM": 3.0},
+    )
+    assert list(runs) == ["LSTM", "subLSTM"]
+    # each run is what fit gives for that model built from the same seed
+    torch.manual_seed(0)
+    lstm = train.SequenceRegressor(gatedrnn.Recurrent(gatedrnn.LSTMCell(2, 8)))
+    train.init_forget_bias(lstm, 1.0)
+    alone = train.fit(lstm, task, steps=4, seed=0, progress=False)
+    assert runs["LSTM"].loss == alone.loss
+    assert runs["LSTM"].loss != runs["subLSTM"].loss
