@@ -87,7 +87,7 @@ def check_state_fields(
             f"state must be a {state_type.__name__}({fields}); got {type(state).__name__}. "
             f"Start from cell.init_state(batch_size) or pass state=None"
         )
-    for field, value in zip(state_type._fields, state):
+    for field, value in zip(state_type._fields, state, strict=True):
         name = f"state.{field}"
         check_tensor(value, name)
         if tuple(value.shape) != tuple(shape):

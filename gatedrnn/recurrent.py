@@ -85,7 +85,8 @@ class Recurrent(nn.Module):
             x, layer_state = self._run_layer(cell, x, layer_states[layer])
             final_states.append(layer_state)
         outputs = x.transpose(0, 1) if self.batch_first else x
-        final_state = self.state_type(*(torch.stack(fields) for fields in zip(*final_states)))
+        per_field = zip(*final_states, strict=True)  # one tuple of L tensors (B, H) per field
+        final_state = self.state_type(*(torch.stack(fields) for fields in per_field))
         return outputs, final_state
 
     def _run_layer(self, cell: RecurrentCell, x: Tensor, state):

@@ -1,4 +1,4 @@
-"""The notes' reductions, as constructors: a gated cell whose gates are pinned reproduces a simpler one.
+"""The notes' reductions as constructors: a gated cell with pinned gates reproduces a simpler one.
 
 * :func:`lstm_from_rate_cell` — the LSTM with ``o = 1``, ``i = z`` and ``f = 1 - z`` held fixed
   is the rate network (notes eq. 13): ``φ2`` the identity gives the rate form, ``φ1`` the

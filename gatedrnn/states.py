@@ -1,4 +1,4 @@
-"""The states cells carry from one time step to the next: small named tuples of ``(B, H)`` tensors."""
+"""The states cells carry from one time step to the next: named tuples of ``(B, H)`` tensors."""
 
 from __future__ import annotations
 
@@ -27,6 +27,6 @@ class RateState(NamedTuple):
 
 
 class VoltageState(NamedTuple):
-    """State of a rate network in the voltage form: the voltages ``v`` (B, H); rates are ``φ(v)``."""
+    """State of a rate network in the voltage form: voltages ``v`` (B, H); rates are ``φ(v)``."""
 
     v: Tensor

@@ -26,7 +26,8 @@ def test_step_input_of_wrong_size(lstm):
 
 def test_sequence_input_of_wrong_rank_or_size():
     rnn = gatedrnn.Recurrent(gatedrnn.GRUCell(3, 5))
-    with pytest.raises(ValueError, match=r"x must be \(T, B, I\) = \(time, batch, 3\); got \(20, 3\)"):
+    expected = r"x must be \(T, B, I\) = \(time, batch, 3\); got \(20, 3\)"
+    with pytest.raises(ValueError, match=expected):
         rnn(torch.randn(20, 3))
     with pytest.raises(ValueError, match=r"got \(20, 2, 4\)"):
         rnn(torch.randn(20, 2, 4))
@@ -62,7 +63,8 @@ def test_runner_state_of_wrong_shape():
 
 
 def test_dtype_mismatch(lstm):
-    with pytest.raises(TypeError, match=r"x_t is torch.float64 but the module's weights are torch.float32"):
+    expected = r"x_t is torch.float64 but the module's weights are torch.float32"
+    with pytest.raises(TypeError, match=expected):
         lstm(torch.randn(2, 3, dtype=torch.float64))
     with pytest.raises(TypeError, match="floating-point"):
         lstm(torch.ones(2, 3, dtype=torch.long))

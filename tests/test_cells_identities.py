@@ -117,7 +117,7 @@ def sublstm_reference(x, h, c, W, R, b, fixed_forget=None):
 
     outputs = []
     for x_t in x:
-        pre = [x_t @ W_g.T + h @ R_g.T + b_g for W_g, R_g, b_g in zip(W, R, b)]
+        pre = [x_t @ W_g.T + h @ R_g.T + b_g for W_g, R_g, b_g in zip(W, R, b, strict=True)]
         if fixed_forget is None:
             i, f, z, o = (sigma(a) for a in pre)
         else:
@@ -174,7 +174,7 @@ def test_dale_columns_keep_one_sign_through_training(form):
     assert int((signs > 0).sum()) == 16  # E:I = 80:20
     rnn = gatedrnn.Recurrent(cell, fast=False)
     optimiser = torch.optim.SGD(rnn.parameters(), lr=1.0)
-    for step in range(6):
+    for _step in range(6):
         R = cell.recurrent_weight.detach()
         assert column_signs_are_single(R)
         assert torch.all(R[:, signs > 0] >= 0) and torch.all(R[:, signs < 0] <= 0)
@@ -242,7 +242,7 @@ def test_peephole_lstm_equals_greff_equations(coupled):
     W = np.split(p["weight_ih"], G)
     R = np.split(p["weight_hh"], G)
     b = np.split(p["bias_ih"] + p["bias_hh"], G)
-    blocks = dict(zip("izo" if coupled else "ifzo", range(G)))
+    blocks = dict(zip("izo" if coupled else "ifzo", range(G), strict=True))
 
     def pre(gate, x, h):
         k = blocks[gate]

@@ -2,9 +2,9 @@
 
 import pytest
 import torch
+from cell_zoo import CELLS
 
 import gatedrnn
-from cell_zoo import CELLS
 
 DEVICES = ["cpu"] + (["cuda"] if torch.cuda.is_available() else [])
 

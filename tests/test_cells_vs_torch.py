@@ -51,7 +51,7 @@ def test_cell_step_equals_torch_cell(ours, theirs, dtype):
     (g_x_ref, *g_ref) = torch.autograd.grad(loss_ref, [x, *reference.parameters()])
     (g_x, *g) = torch.autograd.grad(loss, [x, *cell.parameters()])
     assert_close(g_x, g_x_ref, dtype)
-    for a, b in zip(g, g_ref):
+    for a, b in zip(g, g_ref, strict=True):
         assert_close(a, b, dtype)
 
 
@@ -91,7 +91,7 @@ def test_recurrent_equals_torch_module(module_type, num_layers, dtype, fast):
     loss_ref.backward()
     loss.backward()
     assert_close(x_ours.grad, x_ref.grad, dtype)
-    for ours, theirs in zip(initial, initial_ref):
+    for ours, theirs in zip(initial, initial_ref, strict=True):
         assert_close(ours.grad, theirs.grad, dtype)
     for layer, cell in enumerate(rnn.layers):
         for name in ("weight_ih", "weight_hh", "bias_ih", "bias_hh"):

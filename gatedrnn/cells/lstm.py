@@ -41,7 +41,8 @@ class LSTMCell(RecurrentCell):
             voltage-form rate network).
         phi2: output nonlinearity (``"tanh"``; ``"identity"`` gives the rate form).
         peephole: the gates also see the memory cell (Gers & Schmidhuber 2000):
-            ``i`` and ``f`` add ``w_ci ⊙ c_{t-1}`` and ``w_cf ⊙ c_{t-1}``, ``o`` adds ``w_co ⊙ c_t``.
+            ``i`` and ``f`` add ``w_ci ⊙ c_{t-1}`` and ``w_cf ⊙ c_{t-1}``;
+            ``o`` adds ``w_co ⊙ c_t``.
         coupled: one gate for input and forgetting, ``f_t = 1 - i_t`` (Greff et al.'s CIFG);
             the fused blocks are then (i, z, o).
 

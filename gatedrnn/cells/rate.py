@@ -48,7 +48,8 @@ class RateCell(RecurrentCell):
         dt: Euler time step in ms; ``0 < dt / tau <= 1``.
         phi: ``"tanh"``, ``"relu"``, ``"ssn"`` (``k·max(0, u)^n``) or a callable.
         k, n: gain and power of ``"ssn"``.
-        dale: ``None``, or the fraction of excitatory units (Dale's principle; 0.8 gives E:I = 80:20).
+        dale: ``None``, or the fraction of excitatory units (Dale's principle; 0.8 gives
+            E:I = 80:20).
             Then ``R = |R_raw| · D`` with ``D = diag(±1)``: the first ``round(dale·H)`` units are
             excitatory (their columns of ``R`` are >= 0), the rest inhibitory (columns <= 0).
             ``weight_hh`` holds ``R_raw``; inhibitory magnitudes start ``n_E / n_I`` times larger

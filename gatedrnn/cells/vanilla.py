@@ -42,5 +42,6 @@ class VanillaRNNCell(RecurrentCell):
 
     def forward(self, x_t: Tensor, state: HiddenState | None = None) -> tuple[Tensor, HiddenState]:
         (h_prev,) = self.prepare(x_t, state)
-        h = torch.tanh(x_t @ self.weight_ih.T + self.bias_ih + h_prev @ self.weight_hh.T + self.bias_hh)
+        W, R, b_ih, b_hh = self.weight_ih, self.weight_hh, self.bias_ih, self.bias_hh
+        h = torch.tanh(x_t @ W.T + b_ih + h_prev @ R.T + b_hh)
         return h, HiddenState(h)
