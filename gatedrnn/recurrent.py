@@ -5,6 +5,7 @@ from __future__ import annotations
 import torch
 from torch import Tensor, nn
 
+from . import fast
 from ._validation import check_positive_size, check_sequence_input, check_state_fields, shape_str
 from .cells import GRUCell, LSTMCell, RecurrentCell, VanillaRNNCell
 
@@ -92,9 +93,7 @@ class Recurrent(nn.Module):
     def _run_layer(self, cell: RecurrentCell, x: Tensor, state):
         """One layer over time: ``x`` (T, B, I) -> outputs (T, B, H), final state."""
         if self.fast:
-            from .fast import run_layer
-
-            result = run_layer(cell, x, state)
+            result = fast.run_layer(cell, x, state)
             if result is not None:
                 return result
         outputs = []
