@@ -7,7 +7,7 @@ import torch
 
 import gatedrnn
 from gatedrnn import fast
-from gatedrnn.fast import sequence
+from gatedrnn.fast import compiled, sequence
 
 G = gatedrnn
 
@@ -27,11 +27,14 @@ CELLS = {
         lambda I, H: G.LSTMCell(I, H, peephole=True, coupled=True),
         "fused LSTM",
     ),
-    "sublstm": (lambda I, H: G.SubLSTMCell(I, H), "fused SubLSTM"),
-    "fix-sublstm": (lambda I, H: G.SubLSTMCell(I, H, fixed_forget=True), "fused SubLSTM"),
+    "sublstm": (lambda I, H: G.SubLSTMCell(I, H), "fused SubLSTM, compiled steps"),
+    "fix-sublstm": (
+        lambda I, H: G.SubLSTMCell(I, H, fixed_forget=True),
+        "fused SubLSTM, compiled steps",
+    ),
     "simple-gru": (lambda I, H: G.SimpleGRUCell(I, H), "fused SimpleGRU"),
     "simple-gru-relu": (lambda I, H: G.SimpleGRUCell(I, H, phi="relu"), "fused SimpleGRU"),
-    "gru": (lambda I, H: G.GRUCell(I, H), "fused GRUAfter"),
+    "gru": (lambda I, H: G.GRUCell(I, H), "fused GRUAfter, compiled steps"),
     "gru-reset-before": (lambda I, H: G.GRUCell(I, H, reset="before"), "fused GRUBefore"),
     "rate-tanh": (lambda I, H: G.RateCell(I, H, tau=4.0), "fused Rate"),
     "rate-relu-dale": (lambda I, H: G.RateCell(I, H, tau=3.0, phi="relu", dale=0.8), "fused Rate"),
@@ -91,17 +94,31 @@ def _compare(make, dtype, *, T, layers, given, batch_first, B=3, I=3, H=5):
         torch.testing.assert_close(got, want, **TOLERANCE[dtype])
 
 
+COMPILED = ", compiled steps"
+# every cell; those with compiled steps also with their torch-operation steps
+CASES = [(name, "compiled" if COMPILED in path else "") for name, (_, path) in CELLS.items()]
+CASES += [(name, "torch-steps") for name, steps in CASES if steps == "compiled"]
+CASES = [pytest.param(n, s, id=f"{n}-{s}".strip("-")) for n, s in sorted(CASES)]
+
+
 @pytest.mark.parametrize("dtype", [torch.float64, torch.float32], ids=["float64", "float32"])
-@pytest.mark.parametrize("name", sorted(CELLS))
-def test_fast_path_equals_readable_cells(name, dtype, monkeypatch):
+@pytest.mark.parametrize(("name", "steps"), CASES)
+def test_fast_path_equals_readable_cells(name, steps, dtype, monkeypatch):
     """Values and gradients wrt every parameter, the input and the initial state."""
     make, path = CELLS[name]
+    if steps == "torch-steps":
+        monkeypatch.setenv("GATEDRNN_COMPILED", "0")
+        path = path.removesuffix(COMPILED)
+    elif steps == "compiled" and compiled.steps(dtype, torch.device("cpu")) is None:
+        pytest.skip(compiled.status())  # test_fast_compiled fails where a compiler exists
     assert fast.describe(make(3, 5)) == path  # the fast path is really taken
     for layers in (1, 2):
         for given in (True, False):
             for batch_first in (False, True):
                 _compare(make, dtype, T=6, layers=layers, given=given, batch_first=batch_first)
     _compare(make, dtype, T=1, layers=1, given=True, batch_first=False)
+    # rows of more than one batch element and hidden unit, through the compiled steps
+    _compare(make, dtype, T=4, layers=1, given=True, batch_first=False, B=7, I=4, H=33)
     # backward passes in blocks of steps: one step per block exercises every block boundary
     monkeypatch.setattr(sequence, "BLOCK_BYTES", 1)
     _compare(make, dtype, T=5, layers=2, given=True, batch_first=False)
@@ -186,9 +203,11 @@ def test_forward_mode_ad_uses_the_readable_cells():
     torch.testing.assert_close(tangent, (rnn(x + 1e-6 * v)[0] - out) / 1e-6, rtol=1e-4, atol=1e-6)
 
 
-def test_retained_graph_gives_the_same_gradients_twice():
+@pytest.mark.parametrize("name", ["lstm-peephole", "sublstm", "fix-sublstm", "gru"])
+def test_retained_graph_gives_the_same_gradients_twice(name):
+    """The backward pass leaves what the forward pass saved untouched."""
     torch.manual_seed(0)
-    rnn = G.Recurrent(G.LSTMCell(2, 3, peephole=True), 2)
+    rnn = G.Recurrent(CELLS[name][0](2, 3), 2)
     out, _ = rnn(torch.randn(5, 2, 2))
     loss = out.pow(2).sum()
     first = torch.autograd.grad(loss, list(rnn.parameters()), retain_graph=True)

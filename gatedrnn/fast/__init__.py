@@ -6,17 +6,21 @@ cell                                                    fast path
 ``LSTMCell()`` (tanh, tanh, no peephole, not coupled)   ``torch.nn.LSTM``'s kernel (oneDNN, cuDNN)
 ``VanillaRNNCell``                                      ``torch.nn.RNN``'s kernel (tanh)
 ``GRUCell(reset="after")``                              on a GPU ``torch.nn.GRU``'s kernel (cuDNN);
-                                                        on the CPU a fused sequence (:mod:`.gru`)
+                                                        on the CPU a fused sequence (:mod:`.gru`),
+                                                        compiled steps
 other ``LSTMCell`` options (φ1, φ2, peephole, coupled)  fused sequence (:mod:`.lstm`)
-``SubLSTMCell`` (also ``fixed_forget``)                 fused sequence (:mod:`.sublstm`)
+``SubLSTMCell`` (also ``fixed_forget``)                 fused sequence (:mod:`.sublstm`), compiled
+                                                        steps
 ``SimpleGRUCell``, ``GRUCell(reset="before")``          fused sequence (:mod:`.gru`)
 ``RateCell`` (rate, voltage; tanh, relu, ssn; Dale)     fused sequence (:mod:`.rate`)
 ======================================================  =========================================
 
 A fused sequence is one autograd function per layer: the input projection hoisted out of the
 loop, the loop written into preallocated buffers, and a hand-derived BPTT
-(:mod:`.sequence`). On the CPU, ``torch.nn.GRU``'s kernel is not oneDNN's and is slower than
-``torch.nn.LSTM``'s; the fused GRU beats it.
+(:mod:`.sequence`). For the subLSTM and the GRU, the pointwise work of each step, forward and
+backward, is one call into C (``steps.c``, compiled at first use by :mod:`.compiled`; without a
+C compiler the same equations run as torch operations). On the CPU, ``torch.nn.GRU``'s kernel
+is not oneDNN's and is slower than ``torch.nn.LSTM``'s; the fused GRU beats it.
 
 Everything else runs the readable loop over the cell: a subclass of a cell (a student's own cell
 is dispatched on its exact type, so it is never mistaken for its parent), a φ given as a callable,
@@ -40,6 +44,7 @@ from ..cells import (
     SubLSTMCell,
     VanillaRNNCell,
 )
+from . import compiled
 from .activations import TANH, activation
 from .gru import GRUAfterKernel, GRUBeforeKernel, SimpleGRUKernel
 from .lstm import LSTMKernel
@@ -103,7 +108,11 @@ def describe(cell: RecurrentCell) -> str:
     if path == "torch":
         module = {LSTMCell: "LSTM", GRUCell: "GRU", VanillaRNNCell: "RNN"}[type(cell)]
         return f"torch.nn.{module} kernel"
-    return f"fused {type(path).__name__.removesuffix('Kernel')}"
+    name = f"fused {type(path).__name__.removesuffix('Kernel')}"
+    weight = cell.weight_hh
+    if path.has_compiled_steps and compiled.steps(weight.dtype, weight.device) is not None:
+        name += ", compiled steps"
+    return name
 
 
 def _plain_call(cell: RecurrentCell, x: Tensor, state) -> bool:

@@ -1,6 +1,6 @@
 """simple-GRU and the reset-before GRU over a whole sequence, with the hand-derived BPTT.
 
-(``GRUCell(reset="after")`` runs on ``torch.nn.GRU``'s kernel instead.)
+(On a GPU, ``GRUCell(reset="after")`` runs on ``torch.nn.GRU``'s kernel instead.)
 
 simple-GRU (notes eq. 14–15), blocks (z, n):
 
@@ -38,6 +38,7 @@ from __future__ import annotations
 import torch
 from torch import Tensor
 
+from . import compiled
 from .activations import Activation
 from .sequence import (
     Kernel,
@@ -48,6 +49,7 @@ from .sequence import (
     recurrent_grad,
     split_bias_grad,
     time_blocks,
+    transposed,
 )
 
 
@@ -66,7 +68,7 @@ class SimpleGRUKernel(Kernel):
         H = GH // 2
         Y = A.new_empty(T, B, H)  # h_t
         z_s, n_s = (g.unbind(0) for g in A.view(T, B, 2, H).unbind(2))
-        R_T = R.T  # (H, 2H)
+        R_T = transposed(R)  # (H, 2H)
         h = h0
         for t, (a, z, n, h_t) in enumerate(zip(A.unbind(0), z_s, n_s, Y.unbind(0), strict=True)):
             if t > 0 or not self.zero_state:
@@ -106,7 +108,14 @@ class SimpleGRUKernel(Kernel):
 
 
 class GRUAfterKernel(Kernel):
-    """``GRUCell(reset="after")``: the gates' recurrent part ``g = R h + b_h`` in one product."""
+    """``GRUCell(reset="after")``: the gates' recurrent part ``g = R h + b_h`` in one product.
+
+    Each step's pointwise work runs in one call of the compiled ``gru_forward`` and
+    ``gru_backward`` (``steps.c``, :mod:`.compiled`) where they are available; otherwise in the
+    torch operations below. Both write the same buffers.
+    """
+
+    has_compiled_steps = True
 
     def parameters(self, cell) -> list[Tensor]:
         return [cell.weight_ih, cell.weight_hh, cell.bias_ih, cell.bias_hh]
@@ -119,11 +128,21 @@ class GRUAfterKernel(Kernel):
         H = GH // 3
         Y = A.new_empty(T, B, H)  # h_t
         Gn = A.new_empty(T, B, H)  # g_n = R_n h_{t-1} + b_hn
+        steps = compiled.steps(A.dtype, A.device)
+        if steps is not None:
+            self._forward_compiled(steps, A, Y, Gn, R, b_hh, h0.contiguous())
+        else:
+            self._forward_torch(A, Y, Gn, R, b_hh, h0)
+        return (Y, Y[-1].clone()), (A, Y, Gn)
+
+    def _forward_torch(self, A, Y, Gn, R, b_hh, h0):
+        T, B, GH = A.shape
+        H = GH // 3
         g = A.new_empty(B, GH)  # R h_{t-1} + b_h, one step
         g_ru, g_n = g[:, : 2 * H], g[:, 2 * H :]
         r_s, u_s, n_s = (b.unbind(0) for b in A.view(T, B, 3, H).unbind(2))
         ru_s = A[:, :, : 2 * H].unbind(0)
-        R_T = R.T  # (H, 3H)
+        R_T = transposed(R)  # (H, 3H)
         h = h0
         for t, (a_ru, r, u, n, gn_t, h_t) in enumerate(
             zip(ru_s, r_s, u_s, n_s, Gn.unbind(0), Y.unbind(0), strict=True)
@@ -136,12 +155,54 @@ class GRUAfterKernel(Kernel):
             gn_t.copy_(g_n)
             n.addcmul_(r, g_n).tanh_()  # n = tanh(W_n x_t + b_in + r ⊙ g_n)
             h = torch.lerp(n, h, u, out=h_t)  # h = u ⊙ h_{t-1} + (1 - u) ⊙ n
-        return (Y, h.clone()), (A, Y, Gn)
+
+    def _forward_compiled(self, steps, A, Y, Gn, R, b_hh, h0):
+        T, B, GH = A.shape
+        g = A.new_empty(B, GH)  # R h_{t-1} + b_h, one step
+        a_p, y_p, gn_p = compiled.pointers(A), compiled.pointers(Y), compiled.pointers(Gn)
+        R_T = transposed(R)  # (H, 3H)
+        h, h_prev = h0, h0.data_ptr()
+        for t, h_t in enumerate(Y.unbind(0)):
+            if t == 0 and self.zero_state:
+                g.copy_(b_hh.expand(B, GH))  # R h_{-1} = 0
+            else:
+                torch.addmm(b_hh, h, R_T, out=g)  # g = R h_{t-1} + b_h     (B, 3H)
+            # r, u = σ(W x_t + b_i + g);  n = tanh(W_n x_t + b_in + r ⊙ g_n);
+            # h = u ⊙ h_{t-1} + (1 - u) ⊙ n
+            steps.gru_forward(a_p[t], g.data_ptr(), h_prev, gn_p[t], y_p[t], B, GH // 3)
+            h, h_prev = h_t, y_p[t]
 
     def backward(self, needs, x, state, params, saved, grads):
         (h0,) = state
         W, R = params[:2]
         A, Y, Gn = saved
+        T, B, GH = A.shape
+        H = GH // 3
+        steps = compiled.steps(A.dtype, A.device)
+        if steps is not None:
+            D, carry = self._bptt_compiled(steps, A, Y, Gn, R, h0, grads)
+        else:
+            D, carry = self._bptt_torch(A, Y, Gn, R, h0, grads)
+        E = D[:, :, : 3 * H]  # [da_r, da_u, dg_n]: what R and b_h receive
+
+        n_x, n_h0, n_W, n_R, n_bih, n_bhh = needs
+        TB, I = T * B, x.shape[2]
+        da_ru, da_n = D[:, :, : 2 * H].reshape(TB, 2 * H), D[:, :, 3 * H :].reshape(TB, H)
+        x2 = x.reshape(TB, I)
+        dx = dW = db_ih = None
+        if n_x:
+            dx = torch.addmm(da_n @ W[2 * H :], da_ru, W[: 2 * H]).view(T, B, I)
+        if n_W:
+            dW = torch.cat([da_ru.T @ x2, da_n.T @ x2])
+        if n_bih:
+            db_ih = torch.cat([da_ru.sum(0), da_n.sum(0)])
+        db_hh = E.sum((0, 1)) if n_bhh else None
+        dh0 = torch.addmm(carry, E[0], R) if n_h0 else None
+        dR = recurrent_grad(E, None if self.zero_state else h0, Y) if n_R else None
+        return [dx, dh0, dW, dR, db_ih, db_hh]
+
+    def _bptt_torch(self, A, Y, Gn, R, h0, grads):
+        """``D`` (T, B, 4H) = [da_r, da_u, dg_n, da_n] and what reaches h_{-1} outside R."""
         dY, dh_T = grads
         T, B, GH = A.shape
         H = GH // 3
@@ -173,22 +234,32 @@ class GRUAfterKernel(Kernel):
                 torch.mul(da_n, r_s[t], out=E_n_s[t])  # dg_n = da_n ⊙ r
                 E_r_s[t].mul_(da_n)  # da_r = da_n ⊙ g_n ⊙ σ'(r)
                 carry = torch.addcmul(dY_s[t - 1], dh, u_s[t]) if t > 0 else dh * u_s[t]
+        return D, carry
 
-        n_x, n_h0, n_W, n_R, n_bih, n_bhh = needs
-        TB, I = T * B, x.shape[2]
-        da_ru, da_n = D[:, :, : 2 * H].reshape(TB, 2 * H), dA_n.reshape(TB, H)  # input side
-        x2 = x.reshape(TB, I)
-        dx = dW = db_ih = None
-        if n_x:
-            dx = torch.addmm(da_n @ W[2 * H :], da_ru, W[: 2 * H]).view(T, B, I)
-        if n_W:
-            dW = torch.cat([da_ru.T @ x2, da_n.T @ x2])
-        if n_bih:
-            db_ih = torch.cat([da_ru.sum(0), da_n.sum(0)])
-        db_hh = E.sum((0, 1)) if n_bhh else None
-        dh0 = torch.addmm(carry, E[0], R) if n_h0 else None
-        dR = recurrent_grad(E, None if self.zero_state else h0, Y) if n_R else None
-        return [dx, dh0, dW, dR, db_ih, db_hh]
+    def _bptt_compiled(self, steps, A, Y, Gn, R, h0, grads):
+        """The same as :meth:`_bptt_torch`, each step's pointwise work in ``gru_backward``."""
+        dY, dh_T = grads
+        dY = dY.contiguous()  # its rows are read through pointers
+        h0 = h0.contiguous()
+        T, B, GH = A.shape
+        H = GH // 3
+        D = A.new_empty(T, B, 4 * H)  # [da_r, da_u, dg_n, da_n]
+        E_s = D[:, :, : 3 * H].unbind(0)  # [da_r, da_u, dg_n]: what R and b_h receive
+        dh = A.new_empty(B, H)  # dh_t = carry + Rᵀ E_{t+1}
+        carry = A.new_empty(B, H)  # dY_t + dh_{t+1} ⊙ u_{t+1}
+        a_p, gn_p, d_p = compiled.pointers(A), compiled.pointers(Gn), compiled.pointers(D)
+        h_prev_p = [h0.data_ptr(), *compiled.pointers(Y)[:-1]]
+        dy_prev_p = [None, *compiled.pointers(dY)[:-1]]  # dY_{t-1}; none before t = 0
+        dh_p, carry_p = dh.data_ptr(), carry.data_ptr()
+        torch.add(dY[T - 1], dh_T, out=dh)
+        for t in range(T - 1, -1, -1):
+            if t < T - 1:
+                torch.addmm(carry, E_s[t + 1], R, out=dh)  # dh_t = carry + Rᵀ E_{t+1}
+            # da_r, da_u, dg_n, da_n from dh_t;  carry = dY_{t-1} + dh_t ⊙ u
+            steps.gru_backward(
+                a_p[t], gn_p[t], h_prev_p[t], dh_p, dy_prev_p[t], d_p[t], carry_p, B, H
+            )
+        return D, carry
 
 
 class GRUBeforeKernel(Kernel):
@@ -207,8 +278,8 @@ class GRUBeforeKernel(Kernel):
         RH = A.new_empty(T, B, H)  # r ⊙ h_{t-1}
         r_s, u_s, n_s = (g.unbind(0) for g in A.view(T, B, 3, H).unbind(2))
         ru_s = A[:, :, : 2 * H].unbind(0)
-        R_ru_T = R[: 2 * H].T  # (H, 2H)
-        R_n_T = R[2 * H :].T  # (H, H)
+        R_ru_T = transposed(R[: 2 * H])  # (H, 2H)
+        R_n_T = transposed(R[2 * H :])  # (H, H)
         h = h0
         for t, (a_ru, r, u, n, rh_t, h_t) in enumerate(
             zip(ru_s, r_s, u_s, n_s, RH.unbind(0), Y.unbind(0), strict=True)

@@ -38,6 +38,7 @@ from .sequence import (
     project,
     recurrent_grad,
     split_bias_grad,
+    transposed,
 )
 
 
@@ -86,7 +87,7 @@ class LSTMKernel(Kernel):
             g.unbind(0) if g is not None else [None] * T for g in self._gates(A, H)
         )
         in_gates = A.view(T, B, self.G, H)[:, :, : 1 if self.coupled else 2].unbind(0)  # i (, f)
-        R_T = R.T  # (H, G·H)
+        R_T = transposed(R)  # (H, G·H)
         phi1, phi2 = self.phi1, self.phi2
         h, c = h0, c0
         for t, (a, gates_in, i, f, z, o, c_t, h_t) in enumerate(

@@ -21,7 +21,15 @@ import torch
 from torch import Tensor
 
 from .activations import Activation
-from .sequence import Kernel, hidden_bptt, input_grads, memory_bptt, project, recurrent_grad
+from .sequence import (
+    Kernel,
+    hidden_bptt,
+    input_grads,
+    memory_bptt,
+    project,
+    recurrent_grad,
+    transposed,
+)
 
 
 class RateKernel(Kernel):
@@ -39,7 +47,7 @@ class RateKernel(Kernel):
         (s0,) = state
         W, R_raw, b = params
         R = self._recurrent_weight(R_raw)  # (H, H)
-        R_T = R.T  # (H, H)
+        R_T = transposed(R)  # (H, H)
         A = project(x, W, b)  # (T, B, H): W x_t + b
         Y = torch.empty_like(A)  # outputs: r_t, or φ(v_t)
         z, phi = self.z, self.phi

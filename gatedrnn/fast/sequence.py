@@ -40,6 +40,7 @@ class Kernel:
     """
 
     zero_state: bool = False
+    has_compiled_steps: bool = False  # its steps can run in C (steps.c, see .compiled)
 
     def parameters(self, cell: RecurrentCell) -> list[Tensor]:
         raise NotImplementedError
@@ -133,6 +134,15 @@ def project(x: Tensor, W: Tensor, b: Tensor) -> Tensor:
     """``A = W x_t + b`` for every t in one product: x (T, B, I) -> A (T, B, G·H)."""
     T, B, I = x.shape
     return torch.addmm(b, x.reshape(T * B, I), W.T).view(T, B, -1)
+
+
+def transposed(R: Tensor) -> Tensor:
+    """``Rᵀ`` (H, G·H) laid out in memory, for the per-step ``h_{t-1} @ Rᵀ``.
+
+    The matrix product packs its right operand at every call; packing a row-major ``Rᵀ`` is
+    cheaper than packing the transposed view ``R.T``, and the copy is made once per sequence.
+    """
+    return R.T.contiguous()
 
 
 def recurrent_grad(dA: Tensor, h0: Tensor | None, Y: Tensor) -> Tensor:

@@ -23,6 +23,7 @@ from __future__ import annotations
 import torch
 from torch import Tensor
 
+from . import compiled
 from .sequence import (
     Kernel,
     input_grads,
@@ -31,10 +32,13 @@ from .sequence import (
     project,
     recurrent_grad,
     split_bias_grad,
+    transposed,
 )
 
 
 class SubLSTMKernel(Kernel):
+    has_compiled_steps = True
+
     def __init__(self, fixed_forget: bool):
         self.fixed_forget = fixed_forget
         self.G = 3 if fixed_forget else 4  # gate blocks: (i, z, o) or (i, f, z, o)
@@ -51,13 +55,23 @@ class SubLSTMKernel(Kernel):
         H = GH // self.G
         C = A.new_empty(T, B, H)  # c_t
         Y = A.new_empty(T, B, H)  # h_t
-        blocks = [g.unbind(0) for g in A.view(T, B, self.G, H).unbind(2)]  # per gate, per t
+        f = torch.sigmoid(params[4]) if self.fixed_forget else None  # (H,): the same f every step
+        steps = compiled.steps(A.dtype, A.device)
+        if steps is not None:
+            self._forward_compiled(steps, A, C, Y, R, h0, c0.contiguous(), f)
+        else:
+            self._forward_torch(A, C, Y, R, h0, c0, f)
+        return (Y, Y[-1].clone(), C[-1].clone()), (A, C, Y)
+
+    def _forward_torch(self, A, C, Y, R, h0, c0, f_fixed):
+        T, B, GH = A.shape
+        blocks = [g.unbind(0) for g in A.view(T, B, self.G, GH // self.G).unbind(2)]
         if self.fixed_forget:
             i_s, z_s, o_s = blocks
-            f_s = [torch.sigmoid(params[4])] * T  # (H,): the same f at every step
+            f_s = [f_fixed] * T
         else:
             i_s, f_s, z_s, o_s = blocks
-        R_T = R.T  # (H, G·H)
+        R_T = transposed(R)  # (H, G·H)
         h, c = h0, c0
         for t, (a, i, f, z, o, c_t, h_t) in enumerate(
             zip(A.unbind(0), i_s, f_s, z_s, o_s, C.unbind(0), Y.unbind(0), strict=True)
@@ -67,19 +81,49 @@ class SubLSTMKernel(Kernel):
             a.sigmoid_()  # [i, f, z, o] = σ(a)
             c = torch.sub(z, i, out=c_t).addcmul_(f, c)  # c = f ⊙ c_{t-1} + z - i
             h = torch.sigmoid(c, out=h_t).sub_(o)  # h = σ(c) - o
-        return (Y, h.clone(), c.clone()), (A, C, Y)
+
+    def _forward_compiled(self, steps, A, C, Y, R, h0, c0, f_fixed):
+        T, B, GH = A.shape
+        a_p, c_p, y_p = compiled.pointers(A), compiled.pointers(C), compiled.pointers(Y)
+        f_p = None if f_fixed is None else f_fixed.data_ptr()  # f_fixed: (H,), contiguous
+        R_T = transposed(R)  # (H, G·H)
+        h, c_prev = h0, c0.data_ptr()
+        for t, (a, h_t) in enumerate(zip(A.unbind(0), Y.unbind(0), strict=True)):
+            if t > 0 or not self.zero_state:
+                a.addmm_(h, R_T)  # a = W x_t + R h_{t-1} + b     (B, G·H)
+            # [i, f, z, o] = σ(a);  c = f ⊙ c_{t-1} + z - i;  h = σ(c) - o
+            steps.sublstm_forward(a_p[t], c_prev, c_p[t], y_p[t], f_p, B, GH // self.G)
+            h, c_prev = h_t, c_p[t]
 
     def backward(self, needs, x, state, params, saved, grads):
         h0, c0 = state
         W, R = params[:2]
         A, C, Y = saved  # A holds the gates g = σ(a)
+        f = torch.sigmoid(params[4]) if self.fixed_forget else None  # (H,)
+        steps = compiled.steps(A.dtype, A.device)
+        if steps is not None:
+            dA, dc_f, dc_c_prev = self._bptt_compiled(steps, A, C, Y, R, c0, f, grads)
+        else:
+            dA, dc_f, dc_c_prev = self._bptt_torch(A, C, Y, R, c0, f, grads)
+
+        n_x, n_h0, n_c0, n_W, n_R, n_bih, n_bhh = needs[:7]
+        dx, dW, db = input_grads((n_x, n_W, n_bih or n_bhh), dA, x, W)
+        db_ih, db_hh = split_bias_grad(db, n_bih, n_bhh)
+        dh0 = dA[0] @ R if n_h0 else None
+        dR = recurrent_grad(dA, None if self.zero_state else h0, Y) if n_R else None
+        out = [dx, dh0, dc_f if n_c0 else None, dW, dR, db_ih, db_hh]
+        if self.fixed_forget:
+            out.append(dc_c_prev * (f - f * f) if needs[7] else None)
+        return out
+
+    def _bptt_torch(self, A, C, Y, R, c0, f, grads):
+        """``(dA, dc reaching c_{-1}, Σ_t Σ_b dc_t ⊙ c_{t-1} or None)`` with torch operations."""
         dY, dh_T, dc_T = grads
         T, B, GH = A.shape
         G, H = self.G, GH // self.G
         Ag = A.view(T, B, G, H)
         dA = torch.empty_like(A)  # (T, B, G·H): σ'(a) ⊙ [-1, c_{t-1}, 1, -1], then da_t
         dAg = dA.view(T, B, G, H)
-        f = torch.sigmoid(params[4]) if self.fixed_forget else None  # (H,)
 
         def prepare(s, e):
             torch.addcmul(A[s:e], A[s:e], A[s:e], value=-1, out=dA[s:e])  # σ'(a) = g (1 - g)
@@ -98,13 +142,33 @@ class SubLSTMKernel(Kernel):
                 dc_c_prev.append(mul_previous_(dc, C, c0, s).sum((0, 1)))
 
         dc_f = memory_bptt(dA, dY, dh_T, dc_T, R, prepare, output_gate=True, on_block=on_block)
+        return dA, dc_f, sum(dc_c_prev) if self.fixed_forget else None
 
-        n_x, n_h0, n_c0, n_W, n_R, n_bih, n_bhh = needs[:7]
-        dx, dW, db = input_grads((n_x, n_W, n_bih or n_bhh), dA, x, W)
-        db_ih, db_hh = split_bias_grad(db, n_bih, n_bhh)
-        dh0 = dA[0] @ R if n_h0 else None
-        dR = recurrent_grad(dA, None if self.zero_state else h0, Y) if n_R else None
-        out = [dx, dh0, dc_f if n_c0 else None, dW, dR, db_ih, db_hh]
-        if self.fixed_forget:
-            out.append(sum(dc_c_prev) * (f - f * f) if needs[7] else None)
-        return out
+    def _bptt_compiled(self, steps, A, C, Y, R, c0, f, grads):
+        """The same as :meth:`_bptt_torch`, each step's pointwise work in ``sublstm_backward``."""
+        dY, dh_T, dc_T = grads
+        T, B, GH = A.shape
+        H = GH // self.G
+        dA = torch.empty_like(A)
+        dh = A.new_empty(B, H)  # dh_t = dY_t + Rᵀ da_{t+1}
+        dc = A.new_empty(B, H).copy_(dc_T)  # dc_{t+1} ⊙ f_{t+1}, carried back
+        DC = A.new_empty(T, B, H) if self.fixed_forget else None  # fix-subLSTM: dc_t, every t
+        f_p = None if f is None else f.data_ptr()  # f: (H,), contiguous
+        a_p, y_p, da_p = compiled.pointers(A), compiled.pointers(Y), compiled.pointers(dA)
+        dc_t_p = [None] * T if DC is None else compiled.pointers(DC)
+        c0 = c0.contiguous()  # kept alive while its pointer is in use
+        c_prev_p = [c0.data_ptr(), *compiled.pointers(C)[:-1]]
+        dY_s, dA_s = dY.unbind(0), dA.unbind(0)
+        dh_p, dc_p = dh.data_ptr(), dc.data_ptr()
+        torch.add(dY_s[T - 1], dh_T, out=dh)
+        for t in range(T - 1, -1, -1):
+            if t < T - 1:
+                torch.addmm(dY_s[t], dA_s[t + 1], R, out=dh)  # dh_t = dY_t + Rᵀ da_{t+1}
+            # dc_t = dc + dh_t ⊙ σ'(c_t);  da_t;  dc = dc_t ⊙ f
+            steps.sublstm_backward(
+                a_p[t], c_prev_p[t], y_p[t], dh_p, dc_p, da_p[t], f_p, dc_t_p[t], B, H
+            )
+        dc_c_prev = None
+        if self.fixed_forget:  # Σ_t Σ_b dc_t ⊙ c_{t-1}
+            dc_c_prev = mul_previous_(DC, C, c0, 0).sum((0, 1))
+        return dA, dc, dc_c_prev

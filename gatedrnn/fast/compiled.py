@@ -1,0 +1,167 @@
+"""The per-step pointwise work of the fused subLSTM and GRU kernels, compiled from ``steps.c``.
+
+The fused kernels run the loop over time in Python and every matrix product in torch. What
+remains of a step (a few elementwise operations on (B, H) arrays) costs more in call overhead
+than in arithmetic as separate torch calls; ``steps.c`` does it in one call per step.
+
+At first use on the CPU, ``steps.c`` is compiled with the system's C compiler (``$CC``, ``cc``,
+``gcc`` or ``clang``: under a second) into ``~/.cache/gatedrnn/kernels`` (or
+``$XDG_CACHE_HOME/gatedrnn/kernels``), once for float32 and once for float64, and loaded with
+:mod:`ctypes`. It is tuned for the CPU at hand (``-march=native``). A step runs on one thread:
+sharing its few microseconds of work among torch's OpenMP threads cost more than it saved.
+
+Where compiling is impossible (no compiler, Windows), for a GPU tensor or another dtype, or when
+``GATEDRNN_COMPILED=0`` is set, :func:`steps` returns None and the kernels use their torch
+operations instead: the same equations, a little slower. :func:`status` says which happened.
+
+>>> steps = compiled.steps(torch.float32, torch.device("cpu"))   # None without a compiler
+"""
+
+from __future__ import annotations
+
+import ctypes
+import hashlib
+import os
+import platform
+import shutil
+import subprocess
+import sys
+import sysconfig
+import tempfile
+import threading
+from pathlib import Path
+
+import torch
+
+SOURCE = Path(__file__).with_name("steps.c")
+FLAGS = ["-O3", "-fPIC", "-shared", "-fno-math-errno", "-fno-trapping-math"]
+BITS = {torch.float32: 32, torch.float64: 64}
+
+_pointer, _long = ctypes.c_void_p, ctypes.c_long
+SIGNATURES = {  # function: argument types (pointers are data_ptr() integers or None)
+    "sublstm_forward": [_pointer] * 5 + [_long] * 2,
+    "sublstm_backward": [_pointer] * 8 + [_long] * 2,
+    "gru_forward": [_pointer] * 5 + [_long] * 2,
+    "gru_backward": [_pointer] * 7 + [_long] * 2,
+}
+
+
+class Steps:
+    """The functions of ``steps.c`` for one dtype, each taking data pointers and sizes."""
+
+    def __init__(self, library: ctypes.CDLL):
+        self.library = library  # kept alive with its functions
+        for name, argtypes in SIGNATURES.items():
+            function = getattr(library, name)
+            function.argtypes, function.restype = argtypes, None
+            setattr(self, name, function)
+
+
+_lock = threading.Lock()
+_loaded: dict[int, Steps | None] = {}
+_status: dict[int, str] = {}
+
+
+def enabled() -> bool:
+    """False when ``GATEDRNN_COMPILED`` is set to ``0``/``false``/``no``."""
+    return os.environ.get("GATEDRNN_COMPILED", "1").strip().lower() not in ("0", "false", "no")
+
+
+def steps(dtype: torch.dtype, device: torch.device) -> Steps | None:
+    """The compiled step functions for ``dtype`` on ``device``, or None (use torch operations)."""
+    bits = BITS.get(dtype)
+    if device.type != "cpu" or bits is None or not enabled():
+        return None
+    if bits not in _loaded:
+        with _lock:
+            if bits not in _loaded:
+                _loaded[bits] = _load(bits)
+    return _loaded[bits]
+
+
+def status() -> str:
+    """One line: whether the compiled steps are in use, and if not, why."""
+    if not enabled():
+        return "compiled steps off (GATEDRNN_COMPILED=0): torch operations"
+    steps(torch.float32, torch.device("cpu"))
+    return _status[32]
+
+
+def _load(bits: int) -> Steps | None:
+    try:
+        path = _build(bits)
+        loaded = Steps(ctypes.CDLL(str(path)))
+    except (OSError, RuntimeError, subprocess.SubprocessError) as error:
+        _status[bits] = f"compiled steps unavailable ({error}): torch operations"
+        return None
+    _status[bits] = f"compiled steps in use ({path})"
+    return loaded
+
+
+def _build(bits: int) -> Path:
+    """The shared library for ``bits``, compiled unless the cache holds it already."""
+    if sys.platform == "win32":
+        raise RuntimeError("not built on Windows")
+    compiler = _compiler()
+    source = SOURCE.read_bytes()
+    key = hashlib.sha256(
+        b"\0".join([source, " ".join(FLAGS).encode(), compiler.encode(), _cpu().encode()])
+    ).hexdigest()[:16]
+    folder = _cache_folder()
+    target = folder / f"steps{bits}-{key}.so"
+    if target.exists():
+        return target
+    errors = []
+    for arch in (["-march=native"], []):  # tuned for this CPU where the compiler can
+        partial = folder / f".{target.name}.{os.getpid()}.{threading.get_ident()}"
+        command = [compiler, *FLAGS, *arch, f"-DREAL_BITS={bits}", str(SOURCE), "-o", str(partial)]
+        done = subprocess.run(command, capture_output=True, text=True, timeout=120)
+        if done.returncode == 0:
+            os.replace(partial, target)  # atomic: another process may be building it too
+            return target
+        errors.append(done.stderr.strip().splitlines()[-1:] or ["failed"])
+    raise RuntimeError(f"{compiler} could not compile {SOURCE.name}: {errors[-1][0]}")
+
+
+def _compiler() -> str:
+    for candidate in (os.environ.get("CC"), sysconfig.get_config_var("CC"), "cc", "gcc", "clang"):
+        if candidate:
+            found = shutil.which(candidate.split()[0])
+            if found:
+                return found
+    raise RuntimeError("no C compiler found")
+
+
+def _cpu() -> str:
+    """What ``-march=native`` depends on: the machine and its CPU's features."""
+    described = platform.machine() + platform.processor()
+    try:
+        with open("/proc/cpuinfo") as cpuinfo:
+            for line in cpuinfo:
+                if line.startswith(("flags", "Features", "model name")):
+                    described += line
+                if line.strip() == "":
+                    break  # the first processor says it all
+    except OSError:
+        pass
+    return described
+
+
+def _cache_folder() -> Path:
+    base = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
+    for folder in (Path(base) / "gatedrnn" / "kernels", Path(tempfile.gettempdir()) / "gatedrnn"):
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+        except OSError:
+            continue
+        if os.access(folder, os.W_OK):
+            return folder
+    raise RuntimeError("no writable folder for the compiled steps")
+
+
+def pointers(t: torch.Tensor) -> list[int]:
+    """The data pointers of ``t[0], t[1], …``; each ``t[k]`` must be C-contiguous."""
+    if not t[0].is_contiguous():
+        raise ValueError(f"expected contiguous rows, got strides {t.stride()}")
+    step, base = t.stride(0) * t.element_size(), t.data_ptr()
+    return [base + k * step for k in range(t.shape[0])]

@@ -1,0 +1,217 @@
+/*
+ * The pointwise work of one time step of the subLSTM and the GRU, forward and backward.
+ *
+ * The fused kernels in sublstm.py and gru.py run the loop over time in Python and every matrix
+ * product with torch (W x for all steps at once, R h_{t-1} once per step). What is left of a
+ * step is a handful of elementwise operations on (B, H) arrays. As separate torch calls they
+ * cost more in call overhead than in arithmetic; here each is one call per step. The Python
+ * kernels keep the same equations written with torch operations, used when this file cannot
+ * be compiled, and the tests hold the two equal.
+ *
+ * compiled.py builds this file twice: -DREAL_BITS=32 (float) and -DREAL_BITS=64 (double).
+ * Every array is C-contiguous. A gate buffer (B, G*H) holds in each row its G gate blocks of H.
+ */
+
+#include <stdint.h>
+#include <string.h>
+
+#if REAL_BITS == 64
+typedef double real;
+typedef int64_t real_bits;
+#define EXP_MIN (-708.3)
+#define EXP_MAX 709.0
+#define ROUND_MAGIC 6755399441055744.0              /* 1.5 * 2^52 */
+#define ROUND_MAGIC_BITS ((int64_t)0x4338000000000000)
+#define EXPONENT_BIAS 1023
+#define MANTISSA_BITS 52
+#else
+typedef float real;
+typedef int32_t real_bits;
+#define EXP_MIN (-87.3f)
+#define EXP_MAX 88.3f
+#define ROUND_MAGIC 12582912.0f                     /* 1.5 * 2^23 */
+#define ROUND_MAGIC_BITS ((int32_t)0x4B400000)
+#define EXPONENT_BIAS 127
+#define MANTISSA_BITS 23
+#endif
+
+/*
+ * e^x, written so that a loop of it vectorizes (no branch, no library call).
+ *
+ * x = n ln 2 + r with n = round(x / ln 2) and |r| <= ln 2 / 2; e^x = 2^n e^r. Adding 1.5 * 2^m
+ * (m mantissa bits) rounds x / ln 2 to the integer n and leaves n in the low bits of the sum,
+ * from which 2^n is built directly. e^r comes from the Cephes polynomials (float) and Pade
+ * approximant (double): within a couple of units in the last place. x is clamped so that 2^n
+ * stays a normal number; a NaN stays NaN.
+ */
+static inline real exp_real(real x)
+{
+    x = x < EXP_MIN ? EXP_MIN : x;
+    x = x > EXP_MAX ? EXP_MAX : x;
+    real t = x * (real)1.44269504088896340736 + ROUND_MAGIC;
+    real n = t - ROUND_MAGIC;
+#if REAL_BITS == 64
+    real r = x - n * 6.93145751953125e-1 - n * 1.42860682030941723212e-6;
+    real rr = r * r;
+    real p = r * ((1.26177193074810590878e-4 * rr + 3.02994407707441961300e-2) * rr
+                  + 9.99999999999999999910e-1);
+    real q = ((3.00198505138664455042e-6 * rr + 2.52448340349684104192e-3) * rr
+              + 2.27265548208155028766e-1) * rr + 2.00000000000000000009e0;
+    real e_r = 1.0 + 2.0 * p / (q - p);
+#else
+    real r = x - n * 0.693359375f + n * 2.12194440e-4f;
+    real p = 1.9875691500e-4f;
+    p = p * r + 1.3981999507e-3f;
+    p = p * r + 8.3334519073e-3f;
+    p = p * r + 4.1665795894e-2f;
+    p = p * r + 1.6666665459e-1f;
+    p = p * r + 5.0000001201e-1f;
+    real e_r = p * r * r + r + 1.0f;
+#endif
+    real_bits k;
+    memcpy(&k, &t, sizeof k);
+    k = (k - ROUND_MAGIC_BITS + EXPONENT_BIAS) << MANTISSA_BITS; /* the bits of 2^n */
+    real two_n;
+    memcpy(&two_n, &k, sizeof two_n);
+    return e_r * two_n;
+}
+
+static inline real sigmoid(real x) { return 1 / (1 + exp_real(-x)); }
+
+static inline real tanh_real(real x) { return 2 * sigmoid(2 * x) - 1; }
+
+/* sigma'(a) from s = sigma(a) */
+static inline real sigmoid_prime(real s) { return s * (1 - s); }
+
+/*
+ * subLSTM, forward. Gate blocks (i, f, z, o), or (i, z, o) with a fixed forget gate.
+ *
+ *   in:  a (B, G*H) = W x_t + R h_{t-1} + b;  c_prev (B, H) = c_{t-1}
+ *        f_fixed (H) = sigma(forget_logit) for the fix-subLSTM, NULL otherwise
+ *   out: a <- the gates sigma(a);  c = f * c_{t-1} + z - i;  h = sigma(c) - o
+ */
+void sublstm_forward(real *restrict a, const real *restrict c_prev, real *restrict c,
+                     real *restrict h, const real *restrict f_fixed, long B, long H)
+{
+    const long G = f_fixed ? 3 : 4;
+    for (long b = 0; b < B; b++) {
+        real *i = a + b * G * H, *z = i + (G - 2) * H, *o = i + (G - 1) * H;
+        for (long k = 0; k < G * H; k++)
+            i[k] = sigmoid(i[k]);
+        const real *f = f_fixed ? f_fixed : i + H;
+        const real *cp = c_prev + b * H;
+        real *cb = c + b * H, *hb = h + b * H;
+        for (long k = 0; k < H; k++) {
+            cb[k] = f[k] * cp[k] + z[k] - i[k];
+            hb[k] = sigmoid(cb[k]) - o[k];
+        }
+    }
+}
+
+/*
+ * subLSTM, backward through step t. With sigma' = sigma (1 - sigma) and sigma(c_t) = h_t + o:
+ *
+ *   dc_t = dc + dh * sigma'(c_t)            (dc on entry: dc_{t+1} * f_{t+1})
+ *   da   = [-dc_t sigma'(i),  dc_t c_{t-1} sigma'(f),  dc_t sigma'(z),  -dh sigma'(o)]
+ *   dc  <- dc_t * f                         (what reaches c_{t-1})
+ *
+ *   in:  g (B, G*H) the gates;  c_prev, h (B, H) = c_{t-1}, h_t;  dh (B, H) = dL/dh_t
+ *        f_fixed as in the forward step
+ *   out: da (B, G*H);  dc (B, H) updated in place;  with f_fixed, dc_t (B, H) = dc_t as well
+ *        (the fixed forget gate's gradient needs sum_t sum_b dc_t c_{t-1}: summed afterwards)
+ */
+void sublstm_backward(const real *restrict g, const real *restrict c_prev,
+                      const real *restrict h, const real *restrict dh, real *restrict dc,
+                      real *restrict da, const real *restrict f_fixed, real *restrict dc_t,
+                      long B, long H)
+{
+    const long G = f_fixed ? 3 : 4;
+    for (long b = 0; b < B; b++) {
+        const real *i = g + b * G * H, *z = i + (G - 2) * H, *o = i + (G - 1) * H;
+        const real *cp = c_prev + b * H, *hb = h + b * H, *dhb = dh + b * H;
+        real *dcb = dc + b * H;
+        real *da_i = da + b * G * H, *da_z = da_i + (G - 2) * H, *da_o = da_i + (G - 1) * H;
+        if (f_fixed) {
+            for (long k = 0; k < H; k++) {
+                real dc_tk = dcb[k] + dhb[k] * sigmoid_prime(hb[k] + o[k]);
+                da_i[k] = -dc_tk * sigmoid_prime(i[k]);
+                da_z[k] = dc_tk * sigmoid_prime(z[k]);
+                da_o[k] = -dhb[k] * sigmoid_prime(o[k]);
+                dc_t[b * H + k] = dc_tk;
+                dcb[k] = dc_tk * f_fixed[k];
+            }
+        } else {
+            const real *f = i + H;
+            real *da_f = da_i + H;
+            for (long k = 0; k < H; k++) {
+                real dc_tk = dcb[k] + dhb[k] * sigmoid_prime(hb[k] + o[k]);
+                da_i[k] = -dc_tk * sigmoid_prime(i[k]);
+                da_f[k] = dc_tk * cp[k] * sigmoid_prime(f[k]);
+                da_z[k] = dc_tk * sigmoid_prime(z[k]);
+                da_o[k] = -dhb[k] * sigmoid_prime(o[k]);
+                dcb[k] = dc_tk * f[k];
+            }
+        }
+    }
+}
+
+/*
+ * GRU with the reset gate after R (torch.nn.GRU's form), forward. Gate blocks (r, u, n).
+ *
+ *   in:  a (B, 3H) = W x_t + b_i;  g (B, 3H) = R h_{t-1} + b_h;  h_prev (B, H)
+ *   out: a <- (r, u, n) with  r = sigma(a_r + g_r),  u = sigma(a_u + g_u),
+ *                             n = tanh(a_n + r * g_n);
+ *        gn (B, H) = g_n (kept for the backward step);  h = u * h_{t-1} + (1 - u) * n
+ */
+void gru_forward(real *restrict a, const real *restrict g, const real *restrict h_prev,
+                 real *restrict gn, real *restrict h, long B, long H)
+{
+    for (long b = 0; b < B; b++) {
+        real *r = a + b * 3 * H, *u = r + H, *n = r + 2 * H;
+        const real *g_r = g + b * 3 * H, *g_u = g_r + H, *g_n = g_r + 2 * H;
+        const real *hp = h_prev + b * H;
+        real *gnb = gn + b * H, *hb = h + b * H;
+        for (long k = 0; k < H; k++) {
+            r[k] = sigmoid(r[k] + g_r[k]);
+            u[k] = sigmoid(u[k] + g_u[k]);
+            n[k] = tanh_real(n[k] + r[k] * g_n[k]);
+            gnb[k] = g_n[k];
+            hb[k] = n[k] + u[k] * (hp[k] - n[k]);
+        }
+    }
+}
+
+/*
+ * GRU (reset after R), backward through step t:
+ *
+ *   da_n = dh (1 - u) (1 - n^2),   dg_n = da_n r,   da_r = da_n g_n sigma'(r),
+ *   da_u = dh (h_{t-1} - n) sigma'(u),   carry = dy_{t-1} + dh u
+ *
+ *   in:  a (B, 3H) = (r, u, n);  gn, h_prev (B, H);  dh (B, H) = dL/dh_t;
+ *        dy_prev (B, H) = dL/dy_{t-1} from the layer above, NULL at t = 0
+ *   out: d (B, 4H) = (da_r, da_u, dg_n, da_n);  carry (B, H): what reaches h_{t-1} outside R
+ */
+void gru_backward(const real *restrict a, const real *restrict gn, const real *restrict h_prev,
+                  const real *restrict dh, const real *restrict dy_prev, real *restrict d,
+                  real *restrict carry, long B, long H)
+{
+    for (long b = 0; b < B; b++) {
+        const real *r = a + b * 3 * H, *u = r + H, *n = r + 2 * H;
+        const real *gnb = gn + b * H, *hp = h_prev + b * H, *dhb = dh + b * H;
+        real *da_r = d + b * 4 * H, *da_u = da_r + H, *dg_n = da_r + 2 * H, *da_n = da_r + 3 * H;
+        real *cb = carry + b * H;
+        for (long k = 0; k < H; k++) {
+            real dn = dhb[k] * (1 - u[k]) * (1 - n[k] * n[k]);
+            da_n[k] = dn;
+            dg_n[k] = dn * r[k];
+            da_r[k] = dn * gnb[k] * sigmoid_prime(r[k]);
+            da_u[k] = dhb[k] * (hp[k] - n[k]) * sigmoid_prime(u[k]);
+            cb[k] = dhb[k] * u[k];
+        }
+        if (dy_prev) {
+            const real *dyb = dy_prev + b * H;
+            for (long k = 0; k < H; k++)
+                cb[k] += dyb[k];
+        }
+    }
+}

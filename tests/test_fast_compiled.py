@@ -1,0 +1,181 @@
+"""The compiled steps (gatedrnn/fast/steps.c): their build, their arithmetic, and the fallback."""
+
+from __future__ import annotations
+
+import shutil
+import sys
+
+import pytest
+import torch
+
+import gatedrnn as G
+from gatedrnn import fast
+from gatedrnn.fast import compiled
+
+CPU = torch.device("cpu")
+HAS_COMPILER = sys.platform != "win32" and any(
+    shutil.which(name) for name in ("cc", "gcc", "clang")
+)
+needs_compiler = pytest.mark.skipif(not HAS_COMPILER, reason="no C compiler on this machine")
+
+
+@pytest.fixture
+def fresh_build(tmp_path, monkeypatch):
+    """An empty kernel cache and no library loaded yet: the next use compiles ``steps.c``."""
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    monkeypatch.setattr(compiled, "_loaded", {})
+    monkeypatch.setattr(compiled, "_status", {})
+    return tmp_path
+
+
+@needs_compiler
+@pytest.mark.parametrize("dtype", [torch.float32, torch.float64], ids=["float32", "float64"])
+def test_the_steps_compile_where_a_c_compiler_exists(fresh_build, dtype):
+    assert compiled.steps(dtype, CPU) is not None, compiled.status()
+    assert "compiled steps in use" in compiled.status()
+    assert list((fresh_build / "gatedrnn" / "kernels").glob("steps*.so"))
+
+
+def test_other_dtypes_and_devices_use_torch_operations():
+    assert compiled.steps(torch.float16, CPU) is None
+    assert compiled.steps(torch.float32, torch.device("meta")) is None
+
+
+@pytest.mark.parametrize(
+    "broken",
+    [
+        pytest.param("compiler", id="no-compiler"),
+        pytest.param("source", id="source-does-not-compile"),
+    ],
+)
+def test_without_the_compiled_steps_the_torch_steps_give_the_same_answer(
+    fresh_build, monkeypatch, broken
+):
+    torch.manual_seed(0)
+    rnn = G.Recurrent(G.SubLSTMCell(3, 4), 2)
+    x = torch.randn(5, 2, 3)
+    want = rnn(x)[0]
+    want_grads = torch.autograd.grad(want.sum(), list(rnn.parameters()))
+    if broken == "compiler":
+        monkeypatch.setattr(compiled, "_compiler", _no_compiler)
+    else:
+        if not HAS_COMPILER:
+            pytest.skip("no C compiler on this machine")
+        source = fresh_build / "steps.c"
+        source.write_text("this is not C\n")
+        monkeypatch.setattr(compiled, "SOURCE", source)
+    monkeypatch.setattr(compiled, "_loaded", {})  # forget the library the first run loaded
+    assert compiled.steps(torch.float32, CPU) is None
+    assert "unavailable" in compiled.status()
+    assert fast.describe(rnn.layers[0]) == "fused SubLSTM"  # no ", compiled steps"
+    got = rnn(x)[0]
+    got_grads = torch.autograd.grad(got.sum(), list(rnn.parameters()))
+    torch.testing.assert_close(got, want, rtol=1e-5, atol=1e-6)
+    for a, b in zip(got_grads, want_grads, strict=True):
+        torch.testing.assert_close(a, b, rtol=1e-4, atol=1e-5)
+
+
+def _no_compiler() -> str:
+    raise RuntimeError("no C compiler found")
+
+
+def test_gatedrnn_compiled_0_turns_them_off(monkeypatch):
+    monkeypatch.setenv("GATEDRNN_COMPILED", "0")
+    assert compiled.steps(torch.float32, CPU) is None
+    assert "off" in compiled.status()
+    assert fast.describe(G.GRUCell(2, 3)) == "fused GRUAfter"
+
+
+def test_pointers_need_contiguous_rows():
+    rows = torch.zeros(3, 4, 5)
+    assert compiled.pointers(rows)[1] - compiled.pointers(rows)[0] == 20 * rows.element_size()
+    with pytest.raises(ValueError, match="contiguous rows"):
+        compiled.pointers(rows.transpose(1, 2))
+
+
+# --- the arithmetic of steps.c against torch's own functions ---------------------------------
+
+EDGES = [0.0, 1e-8, -1e-8, 1e-3, 0.5, -2.0, 15.0, -30.0, 80.0, -87.0, 88.0, 90.0, -100.0, 700.0]
+TOLERANCE = {torch.float32: dict(rtol=3e-7, atol=1e-30), torch.float64: dict(rtol=1e-15, atol=0)}
+
+
+def _values(dtype: torch.dtype, n: int) -> torch.Tensor:
+    """Edge cases, then a sweep of [-40, 40], then random normals: ``n`` values."""
+    edges = torch.tensor(EDGES + [-e for e in EDGES], dtype=dtype)
+    sweep = torch.linspace(-40, 40, 201, dtype=dtype)
+    rest = torch.randn(n - len(edges) - len(sweep), dtype=dtype, generator=_generator()) * 4
+    return torch.cat([edges, sweep, rest])
+
+
+def _generator() -> torch.Generator:
+    return torch.Generator().manual_seed(0)
+
+
+def _pointer(t: torch.Tensor) -> int:
+    assert t.is_contiguous()
+    return t.data_ptr()
+
+
+@needs_compiler
+@pytest.mark.parametrize("dtype", [torch.float32, torch.float64], ids=["float32", "float64"])
+def test_sigmoid_matches_torch_from_minus_to_plus_700(dtype):
+    """Through ``sublstm_forward``: its gates are σ(a), its h is σ(c) - o."""
+    steps = compiled.steps(dtype, CPU)
+    H = 256
+    a = _values(dtype, 4 * H).view(1, 4 * H)  # one row: blocks i, f, z, o
+    want_gates = torch.sigmoid(a)
+    c_prev = torch.zeros(1, H, dtype=dtype)
+    c, h = torch.empty(1, H, dtype=dtype), torch.empty(1, H, dtype=dtype)
+    gates = a.clone()
+    steps.sublstm_forward(*map(_pointer, (gates, c_prev, c, h)), None, 1, H)
+    torch.testing.assert_close(gates, want_gates, **TOLERANCE[dtype])
+    i, f, z, o = want_gates.view(4, H)
+    want_c = f * c_prev[0] + z - i
+    torch.testing.assert_close(c[0], want_c, rtol=TOLERANCE[dtype]["rtol"] * 4, atol=1e-15)
+    torch.testing.assert_close(h[0], torch.sigmoid(want_c) - o, rtol=1e-6, atol=1e-7)
+
+
+@needs_compiler
+@pytest.mark.parametrize("dtype", [torch.float32, torch.float64], ids=["float32", "float64"])
+def test_tanh_matches_torch(dtype):
+    """Through ``gru_forward`` with no recurrent part: n = tanh(a_n)."""
+    steps = compiled.steps(dtype, CPU)
+    H = 1024
+    a = torch.zeros(1, 3, H, dtype=dtype)
+    a[0, 2] = _values(dtype, H)
+    g = torch.zeros(1, 3 * H, dtype=dtype)
+    h_prev, gn, h = (torch.zeros(1, H, dtype=dtype) for _ in range(3))
+    out = a.clone().view(1, 3 * H)
+    steps.gru_forward(*map(_pointer, (out, g, h_prev, gn, h)), 1, H)
+    # 2σ(2x) - 1: within a few units in the last place of 1 (absolutely, not relatively)
+    atol = {torch.float32: 3e-7, torch.float64: 5e-16}[dtype]
+    torch.testing.assert_close(out.view(3, H)[2], torch.tanh(a[0, 2]), rtol=0, atol=atol)
+
+
+@needs_compiler
+@pytest.mark.parametrize("dtype", [torch.float32, torch.float64], ids=["float32", "float64"])
+def test_a_nan_stays_nan(dtype):
+    steps = compiled.steps(dtype, CPU)
+    H = 8
+    a = torch.zeros(1, 4 * H, dtype=dtype)
+    a[0, 3] = float("nan")  # the input gate of unit 3
+    c_prev, c, h = (torch.zeros(1, H, dtype=dtype) for _ in range(3))
+    steps.sublstm_forward(*map(_pointer, (a, c_prev, c, h)), None, 1, H)
+    assert torch.isnan(a[0, 3]) and torch.isnan(c[0, 3]) and torch.isnan(h[0, 3])
+    assert not torch.isnan(c[0, :3]).any()  # the other units are untouched by it
+
+
+@needs_compiler
+def test_saturated_gates_stay_finite_and_match_the_readable_cells():
+    """Huge weights push every pre-activation far beyond where e^x over- or underflows."""
+    torch.manual_seed(0)
+    for cell in (G.SubLSTMCell(3, 4), G.GRUCell(3, 4)):
+        cell = cell.double()
+        with torch.no_grad():
+            for p in cell.parameters():
+                p.mul_(1e4)
+        x = torch.randn(6, 2, 3, dtype=torch.float64)
+        got = G.Recurrent(cell)(x)[0]
+        want = G.Recurrent(cell, fast=False)(x)[0]
+        assert torch.isfinite(got).all()
+        torch.testing.assert_close(got, want, rtol=1e-9, atol=1e-12)
