@@ -178,7 +178,8 @@ def main(argv: list[str] | None = None) -> None:
                 readable = Recurrent(candidates["fast"].layers[0], fast=False)
                 candidates["readable"] = readable
             for module in candidates.values():
-                forward_backward(module, x)  # warm up
+                for _ in range(3):  # warm up: code, caches, the allocator's free lists
+                    forward_backward(module, x)
             times = {key: [] for key in candidates}
             order = list(candidates)
             for _ in range(args.repeats):

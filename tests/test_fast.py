@@ -17,15 +17,18 @@ CELLS = {
     "lstm": (lambda I, H: G.LSTMCell(I, H), "torch.nn.LSTM kernel"),
     "lstm-relu-identity": (
         lambda I, H: G.LSTMCell(I, H, phi1="relu", phi2="identity"),
-        "fused LSTM",
+        "fused LSTM, compiled steps",
     ),
-    "lstm-identity-tanh": (lambda I, H: G.LSTMCell(I, H, phi1="identity"), "fused LSTM"),
+    "lstm-identity-tanh": (
+        lambda I, H: G.LSTMCell(I, H, phi1="identity"),
+        "fused LSTM, compiled steps",
+    ),
     "lstm-sigmoid-ssn": (lambda I, H: G.LSTMCell(I, H, phi1="sigmoid", phi2="ssn"), "fused LSTM"),
-    "lstm-peephole": (lambda I, H: G.LSTMCell(I, H, peephole=True), "fused LSTM"),
-    "lstm-coupled": (lambda I, H: G.LSTMCell(I, H, coupled=True), "fused LSTM"),
+    "lstm-peephole": (lambda I, H: G.LSTMCell(I, H, peephole=True), "fused LSTM, compiled steps"),
+    "lstm-coupled": (lambda I, H: G.LSTMCell(I, H, coupled=True), "fused LSTM, compiled steps"),
     "lstm-peephole-coupled": (
         lambda I, H: G.LSTMCell(I, H, peephole=True, coupled=True),
-        "fused LSTM",
+        "fused LSTM, compiled steps",
     ),
     "sublstm": (lambda I, H: G.SubLSTMCell(I, H), "fused SubLSTM, compiled steps"),
     "fix-sublstm": (

@@ -75,6 +75,15 @@ def test_without_the_compiled_steps_the_torch_steps_give_the_same_answer(
         torch.testing.assert_close(a, b, rtol=1e-4, atol=1e-5)
 
 
+def test_a_cached_library_that_does_not_load_is_removed(fresh_build, monkeypatch):
+    junk = fresh_build / "steps32-junk.so"
+    junk.write_bytes(b"not a shared library")
+    monkeypatch.setattr(compiled, "_build", lambda bits: junk)
+    assert compiled.steps(torch.float32, CPU) is None  # this process uses torch operations
+    assert "unavailable" in compiled.status()
+    assert not junk.exists()  # and the next one builds the library afresh
+
+
 def _no_compiler() -> str:
     raise RuntimeError("no C compiler found")
 

@@ -8,7 +8,8 @@ cell                                                    fast path
 ``GRUCell(reset="after")``                              on a GPU ``torch.nn.GRU``'s kernel (cuDNN);
                                                         on the CPU a fused sequence (:mod:`.gru`),
                                                         compiled steps
-other ``LSTMCell`` options (φ1, φ2, peephole, coupled)  fused sequence (:mod:`.lstm`)
+other ``LSTMCell`` options (φ1, φ2, peephole, coupled)  fused sequence (:mod:`.lstm`), compiled
+                                                        steps unless a φ is the power law
 ``SubLSTMCell`` (also ``fixed_forget``)                 fused sequence (:mod:`.sublstm`), compiled
                                                         steps
 ``SimpleGRUCell``, ``GRUCell(reset="before")``          fused sequence (:mod:`.gru`)
@@ -17,8 +18,8 @@ other ``LSTMCell`` options (φ1, φ2, peephole, coupled)  fused sequence (:mod:`
 
 A fused sequence is one autograd function per layer: the input projection hoisted out of the
 loop, the loop written into preallocated buffers, and a hand-derived BPTT
-(:mod:`.sequence`). For the subLSTM and the GRU, the pointwise work of each step, forward and
-backward, is one call into C (``steps.c``, compiled at first use by :mod:`.compiled`; without a
+(:mod:`.sequence`). For the subLSTM, the LSTM variants and the GRU, the pointwise work of each
+step, forward and backward, is one call into C (``steps.c``, compiled at first use by :mod:`.compiled`; without a
 C compiler the same equations run as torch operations). On the CPU, ``torch.nn.GRU``'s kernel
 is not oneDNN's and is slower than ``torch.nn.LSTM``'s; the fused GRU beats it.
 

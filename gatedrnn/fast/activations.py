@@ -35,6 +35,7 @@ class Activation:
     apply_: Callable[[Tensor], Tensor]
     into: Callable[[Tensor, Tensor], Tensor]  # out = φ(u), u untouched
     derivative: Callable[[Tensor], Tensor]  # φ'(u) as a function of y = φ(u)
+    code: int | None = None  # its number in steps.c (compiled steps), None: not there
 
 
 def _tanh_derivative(y: Tensor) -> Tensor:
@@ -73,10 +74,10 @@ def _relu_into(u: Tensor, out: Tensor) -> Tensor:
     return torch.clamp(u, min=0, out=out)
 
 
-TANH = Activation("tanh", Tensor.tanh_, _tanh_into, _tanh_derivative)
-SIGMOID = Activation("sigmoid", Tensor.sigmoid_, _sigmoid_into, _sigmoid_derivative)
-RELU = Activation("relu", Tensor.relu_, _relu_into, _relu_derivative)
-IDENTITY = Activation("identity", _keep, _copy, _one)
+IDENTITY = Activation("identity", _keep, _copy, _one, code=0)
+TANH = Activation("tanh", Tensor.tanh_, _tanh_into, _tanh_derivative, code=1)
+SIGMOID = Activation("sigmoid", Tensor.sigmoid_, _sigmoid_into, _sigmoid_derivative, code=2)
+RELU = Activation("relu", Tensor.relu_, _relu_into, _relu_derivative, code=3)
 
 _BY_FUNCTION = {torch.tanh: TANH, torch.sigmoid: SIGMOID, torch.relu: RELU, _identity: IDENTITY}
 

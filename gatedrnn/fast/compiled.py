@@ -1,4 +1,4 @@
-"""The per-step pointwise work of the fused subLSTM and GRU kernels, compiled from ``steps.c``.
+"""The per-step pointwise work of the fused subLSTM, LSTM and GRU kernels, compiled (``steps.c``).
 
 The fused kernels run the loop over time in Python and every matrix product in torch. What
 remains of a step (a few elementwise operations on (B, H) arrays) costs more in call overhead
@@ -37,10 +37,12 @@ SOURCE = Path(__file__).with_name("steps.c")
 FLAGS = ["-O3", "-fPIC", "-shared", "-fno-math-errno", "-fno-trapping-math"]
 BITS = {torch.float32: 32, torch.float64: 64}
 
-_pointer, _long = ctypes.c_void_p, ctypes.c_long
+_pointer, _int, _long = ctypes.c_void_p, ctypes.c_int, ctypes.c_long
 SIGNATURES = {  # function: argument types (pointers are data_ptr() integers or None)
     "sublstm_forward": [_pointer] * 5 + [_long] * 2,
     "sublstm_backward": [_pointer] * 8 + [_long] * 2,
+    "lstm_forward": [_pointer] * 7 + [_int] * 3 + [_long] * 2,
+    "lstm_backward": [_pointer] * 9 + [_int] * 3 + [_pointer] + [_long] * 2,
     "gru_forward": [_pointer] * 5 + [_long] * 2,
     "gru_backward": [_pointer] * 7 + [_long] * 2,
 }
@@ -88,10 +90,13 @@ def status() -> str:
 
 
 def _load(bits: int) -> Steps | None:
+    path = None
     try:
         path = _build(bits)
         loaded = Steps(ctypes.CDLL(str(path)))
-    except (OSError, RuntimeError, subprocess.SubprocessError) as error:
+    except (OSError, AttributeError, RuntimeError, subprocess.SubprocessError) as error:
+        if path is not None:  # a cached library that does not load: the next use rebuilds it
+            path.unlink(missing_ok=True)
         _status[bits] = f"compiled steps unavailable ({error}): torch operations"
         return None
     _status[bits] = f"compiled steps in use ({path})"

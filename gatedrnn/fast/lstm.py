@@ -21,6 +21,10 @@ Backward (:func:`~.sequence.memory_bptt`), with ``p = φ2(c_t)``:
     m = ∂c_t/∂c_{t-1} = f [+ w_ci ⊙ da_i/dc + w_cf ⊙ da_f/dc]
 
 Peepholes: ``dw_ci = Σ da_i ⊙ c_{t-1}``, ``dw_cf = Σ da_f ⊙ c_{t-1}``, ``dw_co = Σ da_o ⊙ c_t``.
+
+Each step's pointwise work runs in one call of the compiled ``lstm_forward`` and
+``lstm_backward`` (``steps.c``, :mod:`.compiled`) where they are available and neither φ is the
+power law; otherwise in the torch operations below. Both write the same buffers.
 """
 
 from __future__ import annotations
@@ -28,6 +32,7 @@ from __future__ import annotations
 import torch
 from torch import Tensor
 
+from . import compiled
 from .activations import Activation
 from .sequence import (
     Kernel,
@@ -45,6 +50,7 @@ from .sequence import (
 class LSTMKernel(Kernel):
     def __init__(self, phi1: Activation, phi2: Activation, peephole: bool, coupled: bool):
         self.phi1, self.phi2 = phi1, phi2
+        self.has_compiled_steps = phi1.code is not None and phi2.code is not None
         self.peephole, self.coupled = peephole, coupled
         self.G = 3 if coupled else 4  # gate blocks: (i, z, o) or (i, f, z, o)
 
@@ -77,12 +83,29 @@ class LSTMKernel(Kernel):
     def forward(self, x, state, params):
         h0, c0 = state
         W, R, b_ih, b_hh = params[:4]
-        w_ci, w_cf, w_co = self._peepholes(params)
         A = project(x, W, b_ih + b_hh)  # (T, B, G·H): W x_t + b, the gates after the loop
         T, B, GH = A.shape
         H = GH // self.G
         C = A.new_empty(T, B, H)  # c_t
         Y = A.new_empty(T, B, H)  # h_t
+        peepholes = self._peepholes(params)
+        steps = self._steps(A)
+        if steps is not None:
+            self._forward_compiled(steps, A, C, Y, R, h0, c0.contiguous(), peepholes)
+        else:
+            self._forward_torch(A, C, Y, R, h0, c0, peepholes)
+        return (Y, Y[-1].clone(), C[-1].clone()), (A, C, Y)
+
+    def _steps(self, A: Tensor):
+        """The compiled steps, when both φ have a C form (not the power law)."""
+        if self.phi1.code is None or self.phi2.code is None:
+            return None
+        return compiled.steps(A.dtype, A.device)
+
+    def _forward_torch(self, A, C, Y, R, h0, c0, peepholes):
+        T, B, GH = A.shape
+        H = GH // self.G
+        w_ci, w_cf, w_co = peepholes
         i_s, f_s, z_s, o_s = (
             g.unbind(0) if g is not None else [None] * T for g in self._gates(A, H)
         )
@@ -109,14 +132,54 @@ class LSTMKernel(Kernel):
                 o.addcmul_(w_co, c)  # a_o + w_co ⊙ c_t
             o.sigmoid_()  # o = σ(a_o)
             h = phi2.into(c, h_t).mul_(o)  # h = o ⊙ φ2(c)
-        return (Y, h.clone(), c.clone()), (A, C, Y)
+
+    def _forward_compiled(self, steps, A, C, Y, R, h0, c0, peepholes):
+        T, B, GH = A.shape
+        a_p, c_p, y_p = compiled.pointers(A), compiled.pointers(C), compiled.pointers(Y)
+        peepholes = [None if w is None else w.contiguous() for w in peepholes]  # kept alive
+        w_p = [None if w is None else w.data_ptr() for w in peepholes]  # (H,) each
+        options = (self.phi1.code, self.phi2.code, int(self.coupled), B, GH // self.G)
+        R_T = transposed(R)  # (H, G·H)
+        h, c_prev = h0, c0.data_ptr()
+        for t, (a, h_t) in enumerate(zip(A.unbind(0), Y.unbind(0), strict=True)):
+            if t > 0 or not self.zero_state:
+                a.addmm_(h, R_T)  # a = W x_t + R h_{t-1} + b     (B, G·H)
+            # i, f = σ(a_i, a_f [+ peepholes]);  z = φ1(a_z);  c = f ⊙ c_{t-1} + i ⊙ z;
+            # o = σ(a_o [+ w_co ⊙ c]);  h = o ⊙ φ2(c)
+            steps.lstm_forward(a_p[t], c_prev, c_p[t], y_p[t], *w_p, *options)
+            h, c_prev = h_t, c_p[t]
 
     def backward(self, needs, x, state, params, saved, grads):
         h0, c0 = state
         W, R = params[:2]
-        w_ci, w_cf, w_co = self._peepholes(params)
+        peepholes = self._peepholes(params)
         A, C, Y = saved  # A holds i, f, z = φ1(a_z), o
+        H = A.shape[2] // self.G
+        steps = self._steps(A)
+        if steps is not None:
+            dA, dc_f = self._bptt_compiled(steps, A, C, R, c0, peepholes, grads)
+        else:
+            dA, dc_f = self._bptt_torch(A, C, R, c0, peepholes, grads)
+
+        n_x, n_h0, n_c0, n_W, n_R, n_bih, n_bhh = needs[:7]
+        dx, dW, db = input_grads((n_x, n_W, n_bih or n_bhh), dA, x, W)
+        db_ih, db_hh = split_bias_grad(db, n_bih, n_bhh)
+        dh0 = dA[0] @ R if n_h0 else None
+        dR = recurrent_grad(dA, None if self.zero_state else h0, Y) if n_R else None
+        out = [dx, dh0, dc_f if n_c0 else None, dW, dR, db_ih, db_hh]
+        if self.peephole:
+            da_i, da_f, _, da_o = self._gates(dA, H)
+            n_ci, *n_cf, n_co = needs[7:]
+            out.append(_sum_previous(da_i, C, c0) if n_ci else None)  # dw_ci = Σ da_i ⊙ c_{t-1}
+            if not self.coupled:
+                out.append(_sum_previous(da_f, C, c0) if n_cf[0] else None)
+            out.append((da_o * C).sum((0, 1)) if n_co else None)  # dw_co = Σ da_o ⊙ c_t
+        return out
+
+    def _bptt_torch(self, A, C, R, c0, peepholes, grads):
+        """``(dA, dc reaching c_{-1})`` with torch operations."""
         dY, dh_T, dc_T = grads
+        w_ci, w_cf, w_co = peepholes
         T, B, GH = A.shape
         H = GH // self.G
         i, f, z, o = self._gates(A, H)
@@ -149,22 +212,32 @@ class LSTMKernel(Kernel):
                     m.addcmul_(dK_f[sl], w_cf)
             return k, m
 
-        dc_f = memory_bptt(dA, dY, dh_T, dc_T, R, prepare, output_gate=True)
+        return dA, memory_bptt(dA, dY, dh_T, dc_T, R, prepare, output_gate=True)
 
-        n_x, n_h0, n_c0, n_W, n_R, n_bih, n_bhh = needs[:7]
-        dx, dW, db = input_grads((n_x, n_W, n_bih or n_bhh), dA, x, W)
-        db_ih, db_hh = split_bias_grad(db, n_bih, n_bhh)
-        dh0 = dA[0] @ R if n_h0 else None
-        dR = recurrent_grad(dA, None if self.zero_state else h0, Y) if n_R else None
-        out = [dx, dh0, dc_f if n_c0 else None, dW, dR, db_ih, db_hh]
-        if self.peephole:
-            da_i, da_f, _, da_o = self._gates(dA, H)
-            n_ci, *n_cf, n_co = needs[7:]
-            out.append(_sum_previous(da_i, C, c0) if n_ci else None)  # dw_ci = Σ da_i ⊙ c_{t-1}
-            if not self.coupled:
-                out.append(_sum_previous(da_f, C, c0) if n_cf[0] else None)
-            out.append((da_o * C).sum((0, 1)) if n_co else None)  # dw_co = Σ da_o ⊙ c_t
-        return out
+    def _bptt_compiled(self, steps, A, C, R, c0, peepholes, grads):
+        """The same as :meth:`_bptt_torch`, each step's pointwise work in ``lstm_backward``."""
+        dY, dh_T, dc_T = grads
+        T, B, GH = A.shape
+        H = GH // self.G
+        dA = torch.empty_like(A)
+        dh = A.new_empty(B, H)  # dh_t = dY_t + Rᵀ da_{t+1}
+        dc = A.new_empty(B, H).copy_(dc_T)  # what reaches c_t from step t+1, carried back
+        scratch = A.new_empty(2 * H)
+        peepholes = [None if w is None else w.contiguous() for w in peepholes]  # kept alive
+        w_p = [None if w is None else w.data_ptr() for w in peepholes]  # (H,) each
+        options = (self.phi1.code, self.phi2.code, int(self.coupled), scratch.data_ptr(), B, H)
+        a_p, c_p, da_p = compiled.pointers(A), compiled.pointers(C), compiled.pointers(dA)
+        c0 = c0.contiguous()  # kept alive while its pointer is in use
+        c_prev_p = [c0.data_ptr(), *c_p[:-1]]
+        dY_s, dA_s = dY.unbind(0), dA.unbind(0)
+        dh_p, dc_p = dh.data_ptr(), dc.data_ptr()
+        torch.add(dY_s[T - 1], dh_T, out=dh)
+        for t in range(T - 1, -1, -1):
+            if t < T - 1:
+                torch.addmm(dY_s[t], dA_s[t + 1], R, out=dh)  # dh_t = dY_t + Rᵀ da_{t+1}
+            # da_o, dc_t = dc + dh_t ⊙ ∂h/∂c, da_i, da_f, da_z;  dc = dc_t ⊙ ∂c_t/∂c_{t-1}
+            steps.lstm_backward(a_p[t], c_prev_p[t], c_p[t], dh_p, dc_p, da_p[t], *w_p, *options)
+        return dA, dc
 
 
 def _sum_previous(da: Tensor, C: Tensor, c0: Tensor) -> Tensor:

@@ -1,7 +1,8 @@
 /*
- * The pointwise work of one time step of the subLSTM and the GRU, forward and backward.
+ * The pointwise work of one time step of the subLSTM, the LSTM variants and the GRU, forward and
+ * backward.
  *
- * The fused kernels in sublstm.py and gru.py run the loop over time in Python and every matrix
+ * The fused kernels in sublstm.py, lstm.py and gru.py run the loop over time in Python and every matrix
  * product with torch (W x for all steps at once, R h_{t-1} once per step). What is left of a
  * step is a handful of elementwise operations on (B, H) arrays. As separate torch calls they
  * cost more in call overhead than in arithmetic; here each is one call per step. The Python
@@ -213,5 +214,164 @@ void gru_backward(const real *restrict a, const real *restrict gn, const real *r
             for (long k = 0; k < H; k++)
                 cb[k] += dyb[k];
         }
+    }
+}
+
+/*
+ * The LSTM variants: phi1 and phi2 named (identity, tanh, sigmoid, relu), peepholes, coupled gates.
+ * Gate blocks (i, f, z, o), or (i, z, o) when coupled (f = 1 - i). A peephole weight is NULL when
+ * the cell has none. The codes of phi are those of compiled.py.
+ */
+enum { PHI_IDENTITY = 0, PHI_TANH = 1, PHI_SIGMOID = 2, PHI_RELU = 3 };
+
+/* y = phi(x) for n values; y may be x */
+static void phi_apply(int phi, const real *x, real *y, long n)
+{
+    switch (phi) {
+    case PHI_TANH:
+        for (long k = 0; k < n; k++)
+            y[k] = tanh_real(x[k]);
+        break;
+    case PHI_SIGMOID:
+        for (long k = 0; k < n; k++)
+            y[k] = sigmoid(x[k]);
+        break;
+    case PHI_RELU:
+        for (long k = 0; k < n; k++)
+            y[k] = x[k] < 0 ? 0 : x[k]; /* a NaN stays NaN */
+        break;
+    default:
+        for (long k = 0; k < n; k++)
+            y[k] = x[k];
+    }
+}
+
+/* d = phi'(x) from y = phi(x), for n values */
+static void phi_prime(int phi, const real *restrict y, real *restrict d, long n)
+{
+    switch (phi) {
+    case PHI_TANH:
+        for (long k = 0; k < n; k++)
+            d[k] = 1 - y[k] * y[k];
+        break;
+    case PHI_SIGMOID:
+        for (long k = 0; k < n; k++)
+            d[k] = sigmoid_prime(y[k]);
+        break;
+    case PHI_RELU:
+        for (long k = 0; k < n; k++)
+            d[k] = y[k] > 0 ? 1 : 0;
+        break;
+    default:
+        for (long k = 0; k < n; k++)
+            d[k] = 1;
+    }
+}
+
+/*
+ * LSTM variant, forward.
+ *
+ *   in:  a (B, G*H) = W x_t + R h_{t-1} + b;  c_prev (B, H) = c_{t-1}
+ *   out: a <- the gates:  i = sigma(a_i + w_ci c_{t-1}),  f = sigma(a_f + w_cf c_{t-1}) or 1 - i,
+ *                         z = phi1(a_z),  o = sigma(a_o + w_co c_t)
+ *        c = f c_{t-1} + i z  (coupled: c_{t-1} + i (z - c_{t-1}));  h = o phi2(c)
+ */
+void lstm_forward(real *restrict a, const real *restrict c_prev, real *restrict c,
+                  real *restrict h, const real *restrict w_ci, const real *restrict w_cf,
+                  const real *restrict w_co, int phi1, int phi2, int coupled, long B, long H)
+{
+    const long G = coupled ? 3 : 4;
+    for (long b = 0; b < B; b++) {
+        real *i = a + b * G * H, *f = i + H, *z = i + (G - 2) * H, *o = i + (G - 1) * H;
+        const real *cp = c_prev + b * H;
+        real *cb = c + b * H, *hb = h + b * H;
+        if (w_ci)
+            for (long k = 0; k < H; k++)
+                i[k] += w_ci[k] * cp[k];
+        if (w_cf && !coupled)
+            for (long k = 0; k < H; k++)
+                f[k] += w_cf[k] * cp[k];
+        for (long k = 0; k < (coupled ? H : 2 * H); k++) /* i (and f, next to it) */
+            i[k] = sigmoid(i[k]);
+        phi_apply(phi1, z, z, H);
+        if (coupled)
+            for (long k = 0; k < H; k++)
+                cb[k] = cp[k] + i[k] * (z[k] - cp[k]);
+        else
+            for (long k = 0; k < H; k++)
+                cb[k] = f[k] * cp[k] + i[k] * z[k];
+        if (w_co)
+            for (long k = 0; k < H; k++)
+                o[k] += w_co[k] * cb[k];
+        for (long k = 0; k < H; k++)
+            o[k] = sigmoid(o[k]);
+        phi_apply(phi2, cb, hb, H);
+        for (long k = 0; k < H; k++)
+            hb[k] *= o[k];
+    }
+}
+
+/*
+ * LSTM variant, backward through step t. With p = phi2(c_t):
+ *
+ *   da_o = dh p sigma'(o),   dh/dc_t = o phi2'(c_t) + w_co p sigma'(o)
+ *   dc_t = dc + dh dh/dc_t                   (dc on entry: what reaches c_t from step t+1)
+ *   da_i = dc_t z sigma'(i)   (coupled: dc_t (z - c_{t-1}) sigma'(i))
+ *   da_f = dc_t c_{t-1} sigma'(f),   da_z = dc_t i phi1'(z)
+ *   dc  <- dc_t f  (coupled: dc_t (1 - i))  + w_ci da_i + w_cf da_f
+ *
+ *   in:  g (B, G*H) the gates;  c_prev, c (B, H) = c_{t-1}, c_t;  dh (B, H) = dL/dh_t;
+ *        scratch: 2H values
+ *   out: da (B, G*H);  dc (B, H) updated in place
+ */
+void lstm_backward(const real *restrict g, const real *restrict c_prev, const real *restrict c,
+                   const real *restrict dh, real *restrict dc, real *restrict da,
+                   const real *restrict w_ci, const real *restrict w_cf,
+                   const real *restrict w_co, int phi1, int phi2, int coupled,
+                   real *restrict scratch, long B, long H)
+{
+    const long G = coupled ? 3 : 4;
+    real *p = scratch, *q = scratch + H; /* p = phi2(c_t), then dc_t;  q = dh/dc_t, then phi1' */
+    for (long b = 0; b < B; b++) {
+        const real *i = g + b * G * H, *f = i + H, *z = i + (G - 2) * H, *o = i + (G - 1) * H;
+        const real *cp = c_prev + b * H, *dhb = dh + b * H;
+        real *dcb = dc + b * H;
+        real *da_i = da + b * G * H, *da_f = da_i + H, *da_z = da_i + (G - 2) * H;
+        real *da_o = da_i + (G - 1) * H;
+        phi_apply(phi2, c + b * H, p, H);
+        phi_prime(phi2, p, q, H);
+        if (w_co)
+            for (long k = 0; k < H; k++) {
+                real p_sigma_o = p[k] * sigmoid_prime(o[k]);
+                da_o[k] = dhb[k] * p_sigma_o;
+                q[k] = o[k] * q[k] + w_co[k] * p_sigma_o;
+            }
+        else
+            for (long k = 0; k < H; k++) {
+                da_o[k] = dhb[k] * p[k] * sigmoid_prime(o[k]);
+                q[k] = o[k] * q[k];
+            }
+        for (long k = 0; k < H; k++)
+            p[k] = dcb[k] + dhb[k] * q[k]; /* dc_t */
+        phi_prime(phi1, z, q, H);
+        if (coupled)
+            for (long k = 0; k < H; k++) {
+                da_i[k] = p[k] * (z[k] - cp[k]) * sigmoid_prime(i[k]);
+                da_z[k] = p[k] * i[k] * q[k];
+                dcb[k] = p[k] * (1 - i[k]);
+            }
+        else
+            for (long k = 0; k < H; k++) {
+                da_i[k] = p[k] * z[k] * sigmoid_prime(i[k]);
+                da_f[k] = p[k] * cp[k] * sigmoid_prime(f[k]);
+                da_z[k] = p[k] * i[k] * q[k];
+                dcb[k] = p[k] * f[k];
+            }
+        if (w_ci)
+            for (long k = 0; k < H; k++)
+                dcb[k] += w_ci[k] * da_i[k];
+        if (w_cf && !coupled)
+            for (long k = 0; k < H; k++)
+                dcb[k] += w_cf[k] * da_f[k];
     }
 }
