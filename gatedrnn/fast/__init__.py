@@ -17,9 +17,9 @@ other ``LSTMCell`` options (φ1, φ2, peephole, coupled)  fused sequence (:mod:`
 ======================================================  =========================================
 
 A fused sequence is one autograd function per layer: the input projection hoisted out of the
-loop, the loop written into preallocated buffers, and a hand-derived BPTT
-(:mod:`.sequence`). For the subLSTM, the LSTM variants and the GRU, the pointwise work of each
-step, forward and backward, is one call into C (``steps.c``, compiled at first use by :mod:`.compiled`; without a
+loop, the loop written into preallocated buffers, and a hand-derived BPTT (:mod:`.sequence`).
+For the subLSTM, the LSTM variants and the GRU, the pointwise work of each step, forward and
+backward, is one call into C (``steps.c``, compiled at first use by :mod:`.compiled`; without a
 C compiler the same equations run as torch operations). On the CPU, ``torch.nn.GRU``'s kernel
 is not oneDNN's and is slower than ``torch.nn.LSTM``'s; the fused GRU beats it.
 

@@ -36,13 +36,11 @@ from . import compiled
 from .activations import Activation
 from .sequence import (
     Kernel,
-    input_grads,
     memory_bptt,
+    memory_cell_grads,
     mul_previous_,
     previous,
     project,
-    recurrent_grad,
-    split_bias_grad,
     transposed,
 )
 
@@ -161,12 +159,7 @@ class LSTMKernel(Kernel):
         else:
             dA, dc_f = self._bptt_torch(A, C, R, c0, peepholes, grads)
 
-        n_x, n_h0, n_c0, n_W, n_R, n_bih, n_bhh = needs[:7]
-        dx, dW, db = input_grads((n_x, n_W, n_bih or n_bhh), dA, x, W)
-        db_ih, db_hh = split_bias_grad(db, n_bih, n_bhh)
-        dh0 = dA[0] @ R if n_h0 else None
-        dR = recurrent_grad(dA, None if self.zero_state else h0, Y) if n_R else None
-        out = [dx, dh0, dc_f if n_c0 else None, dW, dR, db_ih, db_hh]
+        out = memory_cell_grads(needs, dA, dc_f, x, h0, W, R, Y, self.zero_state)
         if self.peephole:
             da_i, da_f, _, da_o = self._gates(dA, H)
             n_ci, *n_cf, n_co = needs[7:]

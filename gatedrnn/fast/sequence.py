@@ -206,6 +206,30 @@ def input_grads(
     return dx, dW, db
 
 
+def memory_cell_grads(
+    needs: Sequence[bool],
+    dA: Tensor,
+    dc0: Tensor,
+    x: Tensor,
+    h0: Tensor,
+    W: Tensor,
+    R: Tensor,
+    Y: Tensor,
+    zero_state: bool,
+) -> list[Tensor | None]:
+    """The gradients of ``(x, h0, c0, W, R, b_ih, b_hh)`` of an LSTM-like layer, from ``dA``.
+
+    ``needs`` holds at least those seven flags; ``dA`` (T, B, G·H) is ``da_t`` for every step,
+    ``dc0`` the gradient that reached ``c_{-1}``, ``Y`` the outputs; ``zero_state``: h0 is zero.
+    """
+    n_x, n_h0, n_c0, n_W, n_R, n_bih, n_bhh = needs[:7]
+    dx, dW, db = input_grads((n_x, n_W, n_bih or n_bhh), dA, x, W)
+    db_ih, db_hh = split_bias_grad(db, n_bih, n_bhh)
+    dh0 = dA[0] @ R if n_h0 else None  # h_{-1} reaches a_0 through R only
+    dR = recurrent_grad(dA, None if zero_state else h0, Y) if n_R else None
+    return [dx, dh0, dc0 if n_c0 else None, dW, dR, db_ih, db_hh]
+
+
 def split_bias_grad(db: Tensor | None, needs_ih: bool, needs_hh: bool):
     """``b = b_ih + b_hh``: both receive ``db`` (as separate tensors)."""
     if db is None:

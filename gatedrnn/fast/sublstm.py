@@ -26,12 +26,10 @@ from torch import Tensor
 from . import compiled
 from .sequence import (
     Kernel,
-    input_grads,
     memory_bptt,
+    memory_cell_grads,
     mul_previous_,
     project,
-    recurrent_grad,
-    split_bias_grad,
     transposed,
 )
 
@@ -106,12 +104,7 @@ class SubLSTMKernel(Kernel):
         else:
             dA, dc_f, dc_c_prev = self._bptt_torch(A, C, Y, R, c0, f, grads)
 
-        n_x, n_h0, n_c0, n_W, n_R, n_bih, n_bhh = needs[:7]
-        dx, dW, db = input_grads((n_x, n_W, n_bih or n_bhh), dA, x, W)
-        db_ih, db_hh = split_bias_grad(db, n_bih, n_bhh)
-        dh0 = dA[0] @ R if n_h0 else None
-        dR = recurrent_grad(dA, None if self.zero_state else h0, Y) if n_R else None
-        out = [dx, dh0, dc_f if n_c0 else None, dW, dR, db_ih, db_hh]
+        out = memory_cell_grads(needs, dA, dc_f, x, h0, W, R, Y, self.zero_state)
         if self.fixed_forget:
             out.append(dc_c_prev * (f - f * f) if needs[7] else None)
         return out
