@@ -37,6 +37,7 @@ from .activations import Activation
 from .sequence import (
     Kernel,
     memory_bptt,
+    memory_bptt_compiled,
     memory_cell_grads,
     mul_previous_,
     previous,
@@ -210,11 +211,8 @@ class LSTMKernel(Kernel):
     def _bptt_compiled(self, steps, A, C, R, c0, peepholes, grads):
         """The same as :meth:`_bptt_torch`, each step's pointwise work in ``lstm_backward``."""
         dY, dh_T, dc_T = grads
-        T, B, GH = A.shape
-        H = GH // self.G
+        B, H = A.shape[1], A.shape[2] // self.G
         dA = torch.empty_like(A)
-        dh = A.new_empty(B, H)  # dh_t = dY_t + Rᵀ da_{t+1}
-        dc = A.new_empty(B, H).copy_(dc_T)  # what reaches c_t from step t+1, carried back
         scratch = A.new_empty(2 * H)
         peepholes = [None if w is None else w.contiguous() for w in peepholes]  # kept alive
         w_p = [None if w is None else w.data_ptr() for w in peepholes]  # (H,) each
@@ -222,15 +220,12 @@ class LSTMKernel(Kernel):
         a_p, c_p, da_p = compiled.pointers(A), compiled.pointers(C), compiled.pointers(dA)
         c0 = c0.contiguous()  # kept alive while its pointer is in use
         c_prev_p = [c0.data_ptr(), *c_p[:-1]]
-        dY_s, dA_s = dY.unbind(0), dA.unbind(0)
-        dh_p, dc_p = dh.data_ptr(), dc.data_ptr()
-        torch.add(dY_s[T - 1], dh_T, out=dh)
-        for t in range(T - 1, -1, -1):
-            if t < T - 1:
-                torch.addmm(dY_s[t], dA_s[t + 1], R, out=dh)  # dh_t = dY_t + Rᵀ da_{t+1}
-            # da_o, dc_t = dc + dh_t ⊙ ∂h/∂c, da_i, da_f, da_z;  dc = dc_t ⊙ ∂c_t/∂c_{t-1}
-            steps.lstm_backward(a_p[t], c_prev_p[t], c_p[t], dh_p, dc_p, da_p[t], *w_p, *options)
-        return dA, dc
+
+        def step(t, dh, dc):
+            # da_o;  dc_t = dc + dh_t ⊙ ∂h/∂c;  da_i, da_f, da_z;  dc = dc_t ⊙ ∂c_t/∂c_{t-1}
+            steps.lstm_backward(a_p[t], c_prev_p[t], c_p[t], dh, dc, da_p[t], *w_p, *options)
+
+        return dA, memory_bptt_compiled(dA, dY, dh_T, dc_T, R, step)
 
 
 def _sum_previous(da: Tensor, C: Tensor, c0: Tensor) -> Tensor:

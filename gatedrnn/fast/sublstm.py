@@ -27,6 +27,7 @@ from . import compiled
 from .sequence import (
     Kernel,
     memory_bptt,
+    memory_bptt_compiled,
     memory_cell_grads,
     mul_previous_,
     project,
@@ -143,25 +144,21 @@ class SubLSTMKernel(Kernel):
         T, B, GH = A.shape
         H = GH // self.G
         dA = torch.empty_like(A)
-        dh = A.new_empty(B, H)  # dh_t = dY_t + Rᵀ da_{t+1}
-        dc = A.new_empty(B, H).copy_(dc_T)  # dc_{t+1} ⊙ f_{t+1}, carried back
         DC = A.new_empty(T, B, H) if self.fixed_forget else None  # fix-subLSTM: dc_t, every t
         f_p = None if f is None else f.data_ptr()  # f: (H,), contiguous
         a_p, y_p, da_p = compiled.pointers(A), compiled.pointers(Y), compiled.pointers(dA)
         dc_t_p = [None] * T if DC is None else compiled.pointers(DC)
         c0 = c0.contiguous()  # kept alive while its pointer is in use
         c_prev_p = [c0.data_ptr(), *compiled.pointers(C)[:-1]]
-        dY_s, dA_s = dY.unbind(0), dA.unbind(0)
-        dh_p, dc_p = dh.data_ptr(), dc.data_ptr()
-        torch.add(dY_s[T - 1], dh_T, out=dh)
-        for t in range(T - 1, -1, -1):
-            if t < T - 1:
-                torch.addmm(dY_s[t], dA_s[t + 1], R, out=dh)  # dh_t = dY_t + Rᵀ da_{t+1}
+
+        def step(t, dh, dc):
             # dc_t = dc + dh_t ⊙ σ'(c_t);  da_t;  dc = dc_t ⊙ f
             steps.sublstm_backward(
-                a_p[t], c_prev_p[t], y_p[t], dh_p, dc_p, da_p[t], f_p, dc_t_p[t], B, H
+                a_p[t], c_prev_p[t], y_p[t], dh, dc, da_p[t], f_p, dc_t_p[t], B, H
             )
+
+        dc_f = memory_bptt_compiled(dA, dY, dh_T, dc_T, R, step)
         dc_c_prev = None
         if self.fixed_forget:  # Σ_t Σ_b dc_t ⊙ c_{t-1}
             dc_c_prev = mul_previous_(DC, C, c0, 0).sum((0, 1))
-        return dA, dc, dc_c_prev
+        return dA, dc_f, dc_c_prev
