@@ -79,7 +79,26 @@ static inline real exp_real(real x)
 
 static inline real sigmoid(real x) { return 1 / (1 + exp_real(-x)); }
 
-static inline real tanh_real(real x) { return 2 * sigmoid(2 * x) - 1; }
+/*
+ * tanh(x): near 0 the Cephes odd polynomial (float) or rational function (double), elsewhere
+ * 1 - 2 / (e^{2|x|} + 1) with x's sign; within a couple of units in the last place.
+ */
+static inline real tanh_real(real x)
+{
+    real ax = x < 0 ? -x : x, xx = x * x;
+#if REAL_BITS == 64
+    real near_zero = x + x * xx * ((-9.64399179425052238628e-1 * xx - 9.92877231001918586564e1) * xx
+                                   - 1.61468768441708447952e3)
+                         / (((xx + 1.12811678491632931402e2) * xx + 2.23548839060100448583e3) * xx
+                            + 4.84406305325125486048e3);
+#else
+    real near_zero = ((((-5.70498872745e-3f * xx + 2.06390887954e-2f) * xx - 5.37397155531e-2f) * xx
+                       + 1.33314422036e-1f) * xx - 3.33332819422e-1f) * xx * x + x;
+#endif
+    real far = 1 - 2 / (exp_real(2 * ax) + 1);
+    far = x < 0 ? -far : far;
+    return ax < (real)0.625 ? near_zero : far;
+}
 
 /* sigma'(a) from s = sigma(a) */
 static inline real sigmoid_prime(real s) { return s * (1 - s); }
