@@ -42,8 +42,9 @@ def test_hochreiter_form():
     torch.testing.assert_close(y[:, 0], 0.5 + (values * marked).sum(0) / 4)
 
 
-@pytest.mark.parametrize("variant, T", [("modern", 10), ("modern", 100), ("hochreiter", 22),
-                                        ("hochreiter", 100)])
+@pytest.mark.parametrize(
+    "variant, T", [("modern", 10), ("modern", 100), ("hochreiter", 22), ("hochreiter", 100)]
+)
 def test_baseline_is_the_variance_of_the_target(variant, T):
     _, y = adding_problem(200_000, T, variant=variant, generator=_seeded(T))
     baseline = adding_baseline_mse(T, variant)

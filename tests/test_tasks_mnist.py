@@ -46,8 +46,9 @@ def no_network(tmp_path, monkeypatch):
     """Every MNIST address unreachable."""
     for key, remote in list(sources.MNIST_FILES.items()):
         missing = (tmp_path / "nowhere" / remote.filename).as_uri()
-        monkeypatch.setitem(sources.MNIST_FILES, key, RemoteFile(remote.filename, (missing,),
-                                                                 remote.checksum))
+        monkeypatch.setitem(
+            sources.MNIST_FILES, key, RemoteFile(remote.filename, (missing,), remote.checksum)
+        )
 
 
 def test_download_path_reads_the_idx_files(tiny_mnist, capsys):

@@ -173,7 +173,12 @@ def test_compare_trains_each_cell_from_the_same_start():
     cells = {"LSTM": gatedrnn.LSTMCell, "subLSTM": gatedrnn.SubLSTMCell}
     task = tasks.AddingProblem(seq_len=5)
     runs = train.compare(
-        cells, task, train.SequenceRegressor, input_size=2, hidden_size=8, steps=4,
+        cells,
+        task,
+        train.SequenceRegressor,
+        input_size=2,
+        hidden_size=8,
+        steps=4,
         forget_bias={"subLSTM": 3.0},
     )
     assert list(runs) == ["LSTM", "subLSTM"]
