@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shutil
+import subprocess
 import sys
 
 import pytest
@@ -86,6 +87,20 @@ def test_a_cached_library_that_does_not_load_is_removed(fresh_build, monkeypatch
 
 def _no_compiler() -> str:
     raise RuntimeError("no C compiler found")
+
+
+def test_on_macos_without_the_command_line_tools_nothing_is_compiled(monkeypatch):
+    calls = []
+
+    def run(command, **kwargs):
+        calls.append(command)
+        return subprocess.CompletedProcess(command, returncode=2)  # xcode-select: no tools
+
+    monkeypatch.setattr(compiled.sys, "platform", "darwin")
+    monkeypatch.setattr(compiled.subprocess, "run", run)
+    with pytest.raises(RuntimeError, match="command line tools"):
+        compiled._check_macos_tools("/usr/bin/cc")
+    assert calls == [["xcode-select", "-p"]]  # asked, and never ran the compiler shim
 
 
 def test_gatedrnn_compiled_0_turns_them_off(monkeypatch):

@@ -133,8 +133,18 @@ def _compiler() -> str:
         if candidate:
             found = shutil.which(candidate.split()[0])
             if found:
+                _check_macos_tools(found)
                 return found
     raise RuntimeError("no C compiler found")
+
+
+def _check_macos_tools(compiler: str) -> None:
+    """On macOS, /usr/bin/cc without the command line tools would open an installer dialog."""
+    if sys.platform != "darwin" or not compiler.startswith("/usr/bin/"):
+        return
+    found = subprocess.run(["xcode-select", "-p"], capture_output=True).returncode == 0
+    if not found:
+        raise RuntimeError("no C compiler: the Xcode command line tools are not installed")
 
 
 def _cpu() -> str:
