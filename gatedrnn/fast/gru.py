@@ -1,6 +1,7 @@
-"""simple-GRU and the reset-before GRU over a whole sequence, with the hand-derived BPTT.
+"""The GRUs over a whole sequence (simple, reset after R, reset before R), with hand-derived BPTT.
 
-(On a GPU, ``GRUCell(reset="after")`` runs on ``torch.nn.GRU``'s kernel instead.)
+(On a GPU, ``GRUCell(reset="after")`` runs on ``torch.nn.GRU``'s kernel instead. The reset-after
+GRU's steps are compiled, see :class:`GRUAfterKernel`.)
 
 simple-GRU (notes eq. 14–15), blocks (z, n):
 
