@@ -162,7 +162,7 @@ class GRUAfterKernel(Kernel):
         g = A.new_empty(B, GH)  # R h_{t-1} + b_h, one step
         a_p, y_p, gn_p = compiled.pointers(A), compiled.pointers(Y), compiled.pointers(Gn)
         R_T = transposed(R)  # (H, 3H)
-        h, h_prev = h0, h0.data_ptr()
+        g_p, h, h_prev = g.data_ptr(), h0, h0.data_ptr()
         for t, h_t in enumerate(Y.unbind(0)):
             if t == 0 and self.zero_state:
                 g.copy_(b_hh.expand(B, GH))  # R h_{-1} = 0
@@ -170,7 +170,7 @@ class GRUAfterKernel(Kernel):
                 torch.addmm(b_hh, h, R_T, out=g)  # g = R h_{t-1} + b_h     (B, 3H)
             # r, u = σ(W x_t + b_i + g);  n = tanh(W_n x_t + b_in + r ⊙ g_n);
             # h = u ⊙ h_{t-1} + (1 - u) ⊙ n
-            steps.gru_forward(a_p[t], g.data_ptr(), h_prev, gn_p[t], y_p[t], B, GH // 3)
+            steps.gru_forward(a_p[t], g_p, h_prev, gn_p[t], y_p[t], B, GH // 3)
             h, h_prev = h_t, y_p[t]
 
     def backward(self, needs, x, state, params, saved, grads):

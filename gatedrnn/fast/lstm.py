@@ -38,10 +38,10 @@ from .sequence import (
     Kernel,
     memory_bptt,
     memory_bptt_compiled,
+    memory_cell_buffers,
     memory_cell_grads,
     mul_previous_,
     previous,
-    project,
     transposed,
 )
 
@@ -81,12 +81,8 @@ class LSTMKernel(Kernel):
 
     def forward(self, x, state, params):
         h0, c0 = state
-        W, R, b_ih, b_hh = params[:4]
-        A = project(x, W, b_ih + b_hh)  # (T, B, G·H): W x_t + b, the gates after the loop
-        T, B, GH = A.shape
-        H = GH // self.G
-        C = A.new_empty(T, B, H)  # c_t
-        Y = A.new_empty(T, B, H)  # h_t
+        R = params[1]
+        A, C, Y = memory_cell_buffers(x, params, self.G)  # W x_t + b (then the gates), c_t, h_t
         peepholes = self._peepholes(params)
         steps = self._steps(A)
         if steps is not None:
@@ -97,7 +93,7 @@ class LSTMKernel(Kernel):
 
     def _steps(self, A: Tensor):
         """The compiled steps, when both φ have a C form (not the power law)."""
-        if self.phi1.code is None or self.phi2.code is None:
+        if not self.has_compiled_steps:
             return None
         return compiled.steps(A.dtype, A.device)
 

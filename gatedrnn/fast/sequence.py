@@ -206,6 +206,20 @@ def input_grads(
     return dx, dW, db
 
 
+def memory_cell_buffers(
+    x: Tensor, params: Sequence[Tensor], G: int
+) -> tuple[Tensor, Tensor, Tensor]:
+    """The forward buffers of an LSTM-like layer of G gate blocks; params = (W, R, b_ih, b_hh, …).
+
+    ``A`` (T, B, G·H) = ``W x_t + b`` for every t (the gates after the loop), and ``C`` and ``Y``
+    (T, B, H), empty, for ``c_t`` and ``h_t``.
+    """
+    W, _, b_ih, b_hh = params[:4]
+    A = project(x, W, b_ih + b_hh)
+    T, B, GH = A.shape
+    return A, A.new_empty(T, B, GH // G), A.new_empty(T, B, GH // G)
+
+
 def memory_cell_grads(
     needs: Sequence[bool],
     dA: Tensor,

@@ -28,9 +28,9 @@ from .sequence import (
     Kernel,
     memory_bptt,
     memory_bptt_compiled,
+    memory_cell_buffers,
     memory_cell_grads,
     mul_previous_,
-    project,
     transposed,
 )
 
@@ -48,12 +48,8 @@ class SubLSTMKernel(Kernel):
 
     def forward(self, x, state, params):
         h0, c0 = state
-        W, R, b_ih, b_hh = params[:4]
-        A = project(x, W, b_ih + b_hh)  # (T, B, G·H): W x_t + b, the gates after the loop
-        T, B, GH = A.shape
-        H = GH // self.G
-        C = A.new_empty(T, B, H)  # c_t
-        Y = A.new_empty(T, B, H)  # h_t
+        R = params[1]
+        A, C, Y = memory_cell_buffers(x, params, self.G)  # W x_t + b (then the gates), c_t, h_t
         f = torch.sigmoid(params[4]) if self.fixed_forget else None  # (H,): the same f every step
         steps = compiled.steps(A.dtype, A.device)
         if steps is not None:
