@@ -7,7 +7,7 @@ import torch
 
 import gatedrnn
 from gatedrnn import fast
-from gatedrnn.fast import compiled, sequence
+from gatedrnn.fast import compiled, runtime, sequence
 
 G = gatedrnn
 
@@ -30,10 +30,10 @@ CELLS = {
         lambda I, H: G.LSTMCell(I, H, peephole=True, coupled=True),
         "fused LSTM, compiled steps",
     ),
-    "sublstm": (lambda I, H: G.SubLSTMCell(I, H), "fused SubLSTM, compiled steps"),
+    "sublstm": (lambda I, H: G.SubLSTMCell(I, H), "fused SubLSTM, compiled loop"),
     "fix-sublstm": (
         lambda I, H: G.SubLSTMCell(I, H, fixed_forget=True),
-        "fused SubLSTM, compiled steps",
+        "fused SubLSTM, compiled loop",
     ),
     "simple-gru": (lambda I, H: G.SimpleGRUCell(I, H), "fused SimpleGRU"),
     "simple-gru-relu": (lambda I, H: G.SimpleGRUCell(I, H, phi="relu"), "fused SimpleGRU"),
@@ -97,10 +97,12 @@ def _compare(make, dtype, *, T, layers, given, batch_first, B=3, I=3, H=5):
         torch.testing.assert_close(got, want, **TOLERANCE[dtype])
 
 
-COMPILED = ", compiled steps"
-# every cell; those with compiled steps also with their torch-operation steps
-CASES = [(name, "compiled" if COMPILED in path else "") for name, (_, path) in CELLS.items()]
+COMPILED = (", compiled steps", ", compiled loop")
+# every cell; those with compiled steps or a compiled loop also with their torch-operation steps;
+# those with a compiled loop also with their hidden units shared among three threads
+CASES = [(name, "compiled" if path.endswith(COMPILED) else "") for name, (_, path) in CELLS.items()]
 CASES += [(name, "torch-steps") for name, steps in CASES if steps == "compiled"]
+CASES += [(name, "3-threads") for name, (_, path) in CELLS.items() if path.endswith(COMPILED[1])]
 CASES = [pytest.param(n, s, id=f"{n}-{s}".strip("-")) for n, s in sorted(CASES)]
 
 
@@ -111,9 +113,16 @@ def test_fast_path_equals_readable_cells(name, steps, dtype, monkeypatch):
     make, path = CELLS[name]
     if steps == "torch-steps":
         monkeypatch.setenv("GATEDRNN_COMPILED", "0")
-        path = path.removesuffix(COMPILED)
-    elif steps == "compiled" and compiled.steps(dtype, torch.device("cpu")) is None:
+        path = path.removesuffix(COMPILED[0]).removesuffix(COMPILED[1])
+    elif steps and compiled.steps(dtype, torch.device("cpu")) is None:
         pytest.skip(compiled.status())  # test_fast_compiled fails where a compiler exists
+    if steps == "3-threads":  # more threads than this machine may have cores: they take turns
+        if runtime.openmp() is None:
+            pytest.skip("torch's parallel backend is not OpenMP: the loop runs on one thread")
+        torch.set_num_threads(3)
+        monkeypatch.setattr(runtime, "MIN_PRODUCT", 0)
+        monkeypatch.setattr(runtime, "MIN_UNITS", 1)
+        assert runtime.threads(B=1, H=5, G=4) == 3
     assert fast.describe(make(3, 5)) == path  # the fast path is really taken
     for layers in (1, 2):
         for given in (True, False):
@@ -125,6 +134,29 @@ def test_fast_path_equals_readable_cells(name, steps, dtype, monkeypatch):
     # backward passes in blocks of steps: one step per block exercises every block boundary
     monkeypatch.setattr(sequence, "BLOCK_BYTES", 1)
     _compare(make, dtype, T=5, layers=2, given=True, batch_first=False)
+
+
+@pytest.mark.parametrize("threads", [2, 3])
+@pytest.mark.parametrize("name", ["sublstm", "fix-sublstm"])
+def test_the_compiled_loop_shares_units_among_threads(name, threads, monkeypatch):
+    """H = 50: chunks of 16, 16, 16 and 2 units, whose shares move as the threads are timed."""
+    if compiled.loops(torch.float64, torch.device("cpu")) is None or runtime.openmp() is None:
+        pytest.skip("no compiled loop, or no OpenMP team: " + compiled.status())
+    torch.set_num_threads(threads)
+    monkeypatch.setattr(runtime, "MIN_PRODUCT", 0)
+    assert runtime.threads(B=5, H=50, G=4) == threads
+    for T in (1, 12):
+        _compare(
+            CELLS[name][0],
+            torch.float64,
+            T=T,
+            layers=2,
+            given=True,
+            batch_first=False,
+            B=5,
+            I=4,
+            H=50,
+        )
 
 
 class LeakyTanhLSTM(G.LSTMCell):

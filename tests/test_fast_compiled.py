@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ctypes
 import shutil
 import subprocess
 import sys
@@ -11,7 +12,7 @@ import torch
 
 import gatedrnn as G
 from gatedrnn import fast
-from gatedrnn.fast import compiled
+from gatedrnn.fast import compiled, runtime
 
 CPU = torch.device("cpu")
 HAS_COMPILER = sys.platform != "win32" and any(
@@ -85,6 +86,40 @@ def test_a_cached_library_that_does_not_load_is_removed(fresh_build, monkeypatch
     assert not junk.exists()  # and the next one builds the library afresh
 
 
+@needs_compiler
+@pytest.mark.parametrize("blas", ["missing", "multiplies-wrongly"])
+def test_without_a_working_blas_the_subLSTM_runs_its_torch_steps(fresh_build, monkeypatch, blas):
+    """The compiled loop needs torch's BLAS; checked at load with a product it must get right."""
+    torch.manual_seed(0)
+    rnn = G.Recurrent(G.SubLSTMCell(3, 4), 2)
+    x = torch.randn(5, 2, 3)
+    want = rnn(x)[0]
+    if blas == "missing":
+        monkeypatch.setattr(runtime, "gemm", lambda bits: None)
+    else:  # a function that ignores its arguments and returns: the product is left undone
+        getpid = ctypes.cast(ctypes.CDLL(None).getpid, ctypes.c_void_p).value
+        monkeypatch.setattr(runtime, "gemm", lambda bits: getpid)
+    monkeypatch.setattr(compiled, "_loaded", {})  # load again (the library of fresh_build's cache)
+    assert compiled.steps(torch.float32, CPU) is not None  # the steps still compile
+    assert compiled.loops(torch.float32, CPU) is None
+    assert "no BLAS found for the loops" in compiled.status()
+    assert fast.describe(rnn.layers[0]) == "fused SubLSTM"
+    assert fast.describe(G.GRUCell(3, 4)) == "fused GRUAfter, compiled steps"
+    torch.testing.assert_close(rnn(x)[0], want, rtol=1e-5, atol=1e-6)
+
+
+def test_torch_blas_and_openmp_are_found_where_torch_has_them():
+    """This machine's torch (the pip build for Linux x86) has both; elsewhere, whatever exists."""
+    info = torch.__config__.show()
+    if "BLAS_INFO=mkl" in info:
+        assert runtime.gemm(32) is not None and runtime.gemm(64) is not None
+    if "parallel backend: OpenMP" in torch.__config__.parallel_info():
+        assert runtime.openmp() is not None
+    torch.set_num_threads(threads := torch.get_num_threads())
+    assert 1 <= runtime.threads(B=20, H=200, G=4) <= max(threads, 1)
+    assert runtime.threads(B=2, H=8, G=4) == 1  # small steps stay on one thread
+
+
 def _no_compiler() -> str:
     raise RuntimeError("no C compiler found")
 
@@ -141,23 +176,34 @@ def _pointer(t: torch.Tensor) -> int:
     return t.data_ptr()
 
 
+PHI_SIGMOID = 2  # the code of φ = σ in steps.c
+
+
+def _lstm_step_all_sigmoid(steps, a: torch.Tensor, c_prev: torch.Tensor):
+    """``lstm_forward`` with φ1 = φ2 = σ: every gate is σ(a); c = f c_{t-1} + i z, h = o σ(c)."""
+    B, H = c_prev.shape
+    c, h = torch.empty_like(c_prev), torch.empty_like(c_prev)
+    gates = a.clone()
+    options = (PHI_SIGMOID, PHI_SIGMOID, 0, B, H)  # φ1, φ2, not coupled, sizes
+    steps.lstm_forward(*map(_pointer, (gates, c_prev, c, h)), None, None, None, *options)
+    return gates, c, h
+
+
 @needs_compiler
 @pytest.mark.parametrize("dtype", [torch.float32, torch.float64], ids=["float32", "float64"])
 def test_sigmoid_matches_torch_from_minus_to_plus_700(dtype):
-    """Through ``sublstm_forward``: its gates are σ(a), its h is σ(c) - o."""
+    """Through ``lstm_forward`` with φ1 = φ2 = σ: its gates are σ(a), its h is o σ(c)."""
     steps = compiled.steps(dtype, CPU)
     H = 256
     a = _values(dtype, 4 * H).view(1, 4 * H)  # one row: blocks i, f, z, o
-    want_gates = torch.sigmoid(a)
     c_prev = torch.zeros(1, H, dtype=dtype)
-    c, h = torch.empty(1, H, dtype=dtype), torch.empty(1, H, dtype=dtype)
-    gates = a.clone()
-    steps.sublstm_forward(*map(_pointer, (gates, c_prev, c, h)), None, 1, H)
+    gates, c, h = _lstm_step_all_sigmoid(steps, a, c_prev)
+    want_gates = torch.sigmoid(a)
     torch.testing.assert_close(gates, want_gates, **TOLERANCE[dtype])
     i, f, z, o = want_gates.view(4, H)
-    want_c = f * c_prev[0] + z - i
-    torch.testing.assert_close(c[0], want_c, rtol=TOLERANCE[dtype]["rtol"] * 4, atol=1e-15)
-    torch.testing.assert_close(h[0], torch.sigmoid(want_c) - o, rtol=1e-6, atol=1e-7)
+    want_c = f * c_prev[0] + i * z
+    torch.testing.assert_close(c[0], want_c, rtol=TOLERANCE[dtype]["rtol"] * 4, atol=1e-30)
+    torch.testing.assert_close(h[0], o * torch.sigmoid(want_c), rtol=1e-6, atol=1e-30)
 
 
 @needs_compiler
@@ -182,9 +228,8 @@ def test_a_nan_stays_nan(dtype):
     H = 8
     a = torch.zeros(1, 4 * H, dtype=dtype)
     a[0, 3] = float("nan")  # the input gate of unit 3
-    c_prev, c, h = (torch.zeros(1, H, dtype=dtype) for _ in range(3))
-    steps.sublstm_forward(*map(_pointer, (a, c_prev, c, h)), None, 1, H)
-    assert torch.isnan(a[0, 3]) and torch.isnan(c[0, 3]) and torch.isnan(h[0, 3])
+    gates, c, h = _lstm_step_all_sigmoid(steps, a, torch.zeros(1, H, dtype=dtype))
+    assert torch.isnan(gates[0, 3]) and torch.isnan(c[0, 3]) and torch.isnan(h[0, 3])
     assert not torch.isnan(c[0, :3]).any()  # the other units are untouched by it
 
 

@@ -11,17 +11,19 @@ cell                                                    fast path
 other ``LSTMCell`` options (φ1, φ2, peephole, coupled)  fused sequence (:mod:`.lstm`), compiled
                                                         steps unless a φ is the power law
 ``SubLSTMCell`` (also ``fixed_forget``)                 fused sequence (:mod:`.sublstm`), compiled
-                                                        steps
+                                                        loop
 ``SimpleGRUCell``, ``GRUCell(reset="before")``          fused sequence (:mod:`.gru`)
 ``RateCell`` (rate, voltage; tanh, relu, ssn; Dale)     fused sequence (:mod:`.rate`)
 ======================================================  =========================================
 
 A fused sequence is one autograd function per layer: the input projection hoisted out of the
 loop, the loop written into preallocated buffers, and a hand-derived BPTT (:mod:`.sequence`).
-For the subLSTM, the LSTM variants and the GRU, the pointwise work of each step, forward and
-backward, is one call into C (``steps.c``, compiled at first use by :mod:`.compiled`; without a
-C compiler the same equations run as torch operations). On the CPU, ``torch.nn.GRU``'s kernel
-is not oneDNN's and is slower than ``torch.nn.LSTM``'s; the fused GRU beats it.
+For the LSTM variants and the GRU, the pointwise work of each step, forward and backward, is
+one call into C (``steps.c``, compiled at first use by :mod:`.compiled`; without a C compiler
+the same equations run as torch operations). The subLSTM runs its whole loop in C
+(``loops.c``), its hidden units shared among torch's threads, as ``torch.nn.LSTM``'s kernel
+does. On the CPU, ``torch.nn.GRU``'s kernel is not oneDNN's and is slower than
+``torch.nn.LSTM``'s; the fused GRU beats it.
 
 Everything else runs the readable loop over the cell: a subclass of a cell (a student's own cell
 is dispatched on its exact type, so it is never mistaken for its parent), a φ given as a callable,
@@ -111,7 +113,9 @@ def describe(cell: RecurrentCell) -> str:
         return f"torch.nn.{module} kernel"
     name = f"fused {type(path).__name__.removesuffix('Kernel')}"
     weight = cell.weight_hh
-    if path.has_compiled_steps and compiled.steps(weight.dtype, weight.device) is not None:
+    if path.has_compiled_loop and compiled.loops(weight.dtype, weight.device) is not None:
+        name += ", compiled loop"
+    elif path.has_compiled_steps and compiled.steps(weight.dtype, weight.device) is not None:
         name += ", compiled steps"
     return name
 

@@ -1,18 +1,21 @@
-"""The per-step pointwise work of the fused subLSTM, LSTM and GRU kernels, compiled (``steps.c``).
+"""The compiled steps and loops of the fused kernels (``steps.c``, ``loops.c``).
 
 The fused kernels run the loop over time in Python and every matrix product in torch. What
 remains of a step (a few elementwise operations on (B, H) arrays) costs more in call overhead
-than in arithmetic as separate torch calls; ``steps.c`` does it in one call per step.
+than in arithmetic as separate torch calls; ``steps.c`` does it in one call per step. The
+subLSTM goes further: ``loops.c`` runs its whole loop over time in C, with torch's own BLAS and
+OpenMP team (found by :mod:`.runtime`).
 
-At first use on the CPU, ``steps.c`` is compiled with the system's C compiler (``$CC``, ``cc``,
-``gcc`` or ``clang``: under a second) into ``~/.cache/gatedrnn/kernels`` (or
-``$XDG_CACHE_HOME/gatedrnn/kernels``), once for float32 and once for float64, and loaded with
-:mod:`ctypes`. It is tuned for the CPU at hand (``-march=native``). A step runs on one thread:
-sharing its few microseconds of work among torch's OpenMP threads cost more than it saved.
+At first use on the CPU, ``loops.c`` (which includes ``steps.c``) is compiled with the system's
+C compiler (``$CC``, ``cc``, ``gcc`` or ``clang``: about a second) into
+``~/.cache/gatedrnn/kernels`` (or ``$XDG_CACHE_HOME/gatedrnn/kernels``), once for float32 and
+once for float64, and loaded with :mod:`ctypes`. It is tuned for the CPU at hand
+(``-march=native``).
 
 Where compiling is impossible (no compiler, Windows), for a GPU tensor or another dtype, or when
 ``GATEDRNN_COMPILED=0`` is set, :func:`steps` returns None and the kernels use their torch
-operations instead: the same equations, a little slower. :func:`status` says which happened.
+operations instead: the same equations, a little slower. :func:`loops` is None as well when
+torch's BLAS cannot be found. :func:`status` says which happened.
 
 >>> steps = compiled.steps(torch.float32, torch.device("cpu"))   # None without a compiler
 """
@@ -33,14 +36,17 @@ from pathlib import Path
 
 import torch
 
-SOURCE = Path(__file__).with_name("steps.c")
+from . import runtime
+
+SOURCE = Path(__file__).with_name("loops.c")  # the file compiled; it includes INCLUDED
+INCLUDED = [Path(__file__).with_name("steps.c")]
 FLAGS = ["-O3", "-fPIC", "-shared", "-fno-math-errno", "-fno-trapping-math"]
 BITS = {torch.float32: 32, torch.float64: 64}
 
 _pointer, _int, _long = ctypes.c_void_p, ctypes.c_int, ctypes.c_long
 SIGNATURES = {  # function: argument types (pointers are data_ptr() integers or None)
-    "sublstm_forward": [_pointer] * 5 + [_long] * 2,
-    "sublstm_backward": [_pointer] * 8 + [_long] * 2,
+    "sublstm_forward_sequence": [_pointer] * 8 + [_long] * 3 + [_int] * 2,
+    "sublstm_backward_sequence": [_pointer] * 11 + [_long] * 3 + [_int],
     "lstm_forward": [_pointer] * 7 + [_int] * 3 + [_long] * 2,
     "lstm_backward": [_pointer] * 9 + [_int] * 3 + [_pointer] + [_long] * 2,
     "gru_forward": [_pointer] * 5 + [_long] * 2,
@@ -48,15 +54,27 @@ SIGNATURES = {  # function: argument types (pointers are data_ptr() integers or 
 }
 
 
-class Steps:
-    """The functions of ``steps.c`` for one dtype, each taking data pointers and sizes."""
+RETURNS_INT = {"sublstm_forward_sequence", "sublstm_backward_sequence"}  # 0, or -1: no memory
 
-    def __init__(self, library: ctypes.CDLL):
+
+class Steps:
+    """The functions of the compiled library for one dtype, each taking data pointers and sizes.
+
+    ``has_loops`` says whether the whole-sequence loops can run: they need torch's BLAS.
+    """
+
+    def __init__(self, library: ctypes.CDLL, bits: int):
         self.library = library  # kept alive with its functions
         for name, argtypes in SIGNATURES.items():
             function = getattr(library, name)
-            function.argtypes, function.restype = argtypes, None
+            function.argtypes = argtypes
+            function.restype = _int if name in RETURNS_INT else None
             setattr(self, name, function)
+        gemm, team = runtime.gemm(bits), runtime.openmp() or (None, None, None)
+        library.set_runtime.argtypes = [_pointer] * 4
+        library.set_runtime(gemm, *team)
+        library.matmul_works.restype = _int
+        self.has_loops = gemm is not None and library.matmul_works() == 1
 
 
 _lock = threading.Lock()
@@ -81,6 +99,12 @@ def steps(dtype: torch.dtype, device: torch.device) -> Steps | None:
     return _loaded[bits]
 
 
+def loops(dtype: torch.dtype, device: torch.device) -> Steps | None:
+    """The compiled library for ``dtype`` on ``device`` if its whole-sequence loops can run."""
+    found = steps(dtype, device)
+    return found if found is not None and found.has_loops else None
+
+
 def status() -> str:
     """One line: whether the compiled steps are in use, and if not, why."""
     if not enabled():
@@ -93,13 +117,14 @@ def _load(bits: int) -> Steps | None:
     path = None
     try:
         path = _build(bits)
-        loaded = Steps(ctypes.CDLL(str(path)))
+        loaded = Steps(ctypes.CDLL(str(path)), bits)
     except (OSError, AttributeError, RuntimeError, subprocess.SubprocessError) as error:
         if path is not None:  # a cached library that does not load: the next use rebuilds it
             path.unlink(missing_ok=True)
         _status[bits] = f"compiled steps unavailable ({error}): torch operations"
         return None
-    _status[bits] = f"compiled steps in use ({path})"
+    loops = "with torch's BLAS" if loaded.has_loops else "no BLAS found for the loops"
+    _status[bits] = f"compiled steps in use, compiled loops {loops} ({path})"
     return loaded
 
 
@@ -108,7 +133,7 @@ def _build(bits: int) -> Path:
     if sys.platform == "win32":
         raise RuntimeError("not built on Windows")
     compiler = _compiler()
-    source = SOURCE.read_bytes()
+    source = b"".join(path.read_bytes() for path in (SOURCE, *INCLUDED))
     key = hashlib.sha256(
         b"\0".join([source, " ".join(FLAGS).encode(), compiler.encode(), _cpu().encode()])
     ).hexdigest()[:16]

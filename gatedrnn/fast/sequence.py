@@ -41,6 +41,7 @@ class Kernel:
 
     zero_state: bool = False
     has_compiled_steps: bool = False  # its steps can run in C (steps.c, see .compiled)
+    has_compiled_loop: bool = False  # its whole loop can run in C (loops.c, see .compiled)
 
     def parameters(self, cell: RecurrentCell) -> list[Tensor]:
         raise NotImplementedError
@@ -130,10 +131,14 @@ def _replay_readable(cell: RecurrentCell, inputs, grads, needs) -> list[Tensor |
 # --- pieces every kernel shares ---------------------------------------------------------------
 
 
-def project(x: Tensor, W: Tensor, b: Tensor) -> Tensor:
-    """``A = W x_t + b`` for every t in one product: x (T, B, I) -> A (T, B, G·H)."""
+def project(x: Tensor, W: Tensor, b: Tensor | None) -> Tensor:
+    """``A = W x_t + b`` for every t in one product: x (T, B, I) -> A (T, B, G·H).
+
+    ``b`` None leaves it out (a compiled loop adds it as it goes).
+    """
     T, B, I = x.shape
-    return torch.addmm(b, x.reshape(T * B, I), W.T).view(T, B, -1)
+    A = torch.mm(x.reshape(T * B, I), W.T)  # addmm(b, …) first copies b into every row: slower
+    return (A if b is None else A.add_(b)).view(T, B, -1)
 
 
 def transposed(R: Tensor) -> Tensor:
@@ -207,15 +212,15 @@ def input_grads(
 
 
 def memory_cell_buffers(
-    x: Tensor, params: Sequence[Tensor], G: int
+    x: Tensor, params: Sequence[Tensor], G: int, *, add_bias: bool = True
 ) -> tuple[Tensor, Tensor, Tensor]:
     """The forward buffers of an LSTM-like layer of G gate blocks; params = (W, R, b_ih, b_hh, …).
 
-    ``A`` (T, B, G·H) = ``W x_t + b`` for every t (the gates after the loop), and ``C`` and ``Y``
-    (T, B, H), empty, for ``c_t`` and ``h_t``.
+    ``A`` (T, B, G·H) = ``W x_t + b`` for every t (without ``b`` unless ``add_bias``; the gates
+    after the loop), and ``C`` and ``Y`` (T, B, H), empty, for ``c_t`` and ``h_t``.
     """
     W, _, b_ih, b_hh = params[:4]
-    A = project(x, W, b_ih + b_hh)
+    A = project(x, W, b_ih + b_hh if add_bias else None)
     T, B, GH = A.shape
     return A, A.new_empty(T, B, GH // G), A.new_empty(T, B, GH // G)
 

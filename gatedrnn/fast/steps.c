@@ -2,15 +2,17 @@
  * The pointwise work of one time step of the subLSTM, the LSTM variants and the GRU, forward and
  * backward.
  *
- * The fused kernels in sublstm.py, lstm.py and gru.py run the loop over time in Python and every matrix
+ * The fused kernels in lstm.py and gru.py run the loop over time in Python and every matrix
  * product with torch (W x for all steps at once, R h_{t-1} once per step). What is left of a
  * step is a handful of elementwise operations on (B, H) arrays. As separate torch calls they
- * cost more in call overhead than in arithmetic; here each is one call per step. The Python
- * kernels keep the same equations written with torch operations, used when this file cannot
- * be compiled, and the tests hold the two equal.
+ * cost more in call overhead than in arithmetic; here each is one call per step. The subLSTM
+ * runs its whole loop over time in C (loops.c), on the functions for a range of hidden units
+ * below. The Python kernels keep the same equations written with torch operations, used when
+ * this file cannot be compiled, and the tests hold the two equal.
  *
- * compiled.py builds this file twice: -DREAL_BITS=32 (float) and -DREAL_BITS=64 (double).
- * Every array is C-contiguous. A gate buffer (B, G*H) holds in each row its G gate blocks of H.
+ * compiled.py builds loops.c, which includes this file, twice: -DREAL_BITS=32 (float) and
+ * -DREAL_BITS=64 (double). Every array is C-contiguous. A gate buffer (B, G*H) holds in each row
+ * its G gate blocks of H.
  */
 
 #include <stdint.h>
@@ -104,27 +106,22 @@ static inline real tanh_real(real x)
 static inline real sigmoid_prime(real s) { return s * (1 - s); }
 
 /*
- * subLSTM, forward. Gate blocks (i, f, z, o), or (i, z, o) with a fixed forget gate.
+ * subLSTM, one row of hidden units u0 … u0+n-1 of one batch element (loops.c runs them; each
+ * pointer is already offset to unit u0). Gate blocks (i, f, z, o), or (i, z, o) with a fixed
+ * forget gate f = sigma(forget_logit).
  *
- *   in:  a (B, G*H) = W x_t + R h_{t-1} + b;  c_prev (B, H) = c_{t-1}
- *        f_fixed (H) = sigma(forget_logit) for the fix-subLSTM, NULL otherwise
- *   out: a <- the gates sigma(a);  c = f * c_{t-1} + z - i;  h = sigma(c) - o
+ * Forward, from the gates i = sigma(a_i), f, z = sigma(a_z), o = sigma(a_o) and c_{t-1}:
+ *
+ *   c = f * c_{t-1} + z - i;   h = sigma(c) - o
  */
-void sublstm_forward(real *restrict a, const real *restrict c_prev, real *restrict c,
-                     real *restrict h, const real *restrict f_fixed, long B, long H)
+static inline void sublstm_forward_units(const real *restrict i, const real *restrict f,
+                                         const real *restrict z, const real *restrict o,
+                                         const real *restrict c_prev, real *restrict c,
+                                         real *restrict h, long n)
 {
-    const long G = f_fixed ? 3 : 4;
-    for (long b = 0; b < B; b++) {
-        real *i = a + b * G * H, *z = i + (G - 2) * H, *o = i + (G - 1) * H;
-        for (long k = 0; k < G * H; k++)
-            i[k] = sigmoid(i[k]);
-        const real *f = f_fixed ? f_fixed : i + H;
-        const real *cp = c_prev + b * H;
-        real *cb = c + b * H, *hb = h + b * H;
-        for (long k = 0; k < H; k++) {
-            cb[k] = f[k] * cp[k] + z[k] - i[k];
-            hb[k] = sigmoid(cb[k]) - o[k];
-        }
+    for (long k = 0; k < n; k++) {
+        c[k] = f[k] * c_prev[k] + z[k] - i[k];
+        h[k] = sigmoid(c[k]) - o[k];
     }
 }
 
@@ -135,42 +132,35 @@ void sublstm_forward(real *restrict a, const real *restrict c_prev, real *restri
  *   da   = [-dc_t sigma'(i),  dc_t c_{t-1} sigma'(f),  dc_t sigma'(z),  -dh sigma'(o)]
  *   dc  <- dc_t * f                         (what reaches c_{t-1})
  *
- *   in:  g (B, G*H) the gates;  c_prev, h (B, H) = c_{t-1}, h_t;  dh (B, H) = dL/dh_t
- *        f_fixed as in the forward step
- *   out: da (B, G*H);  dc (B, H) updated in place;  with f_fixed, dc_t (B, H) = dc_t as well
- *        (the fixed forget gate's gradient needs sum_t sum_b dc_t c_{t-1}: summed afterwards)
+ *   in:  the gates i, f, z, o;  c_prev, h = c_{t-1}, h_t;  dh = dL/dh_t
+ *   out: da_i, da_f, da_z, da_o;  dc updated in place.  With a fixed forget gate da_f is NULL
+ *        and dc_t receives dc_t (its gradient needs sum_t sum_b dc_t c_{t-1}, summed afterwards)
  */
-void sublstm_backward(const real *restrict g, const real *restrict c_prev,
-                      const real *restrict h, const real *restrict dh, real *restrict dc,
-                      real *restrict da, const real *restrict f_fixed, real *restrict dc_t,
-                      long B, long H)
+static inline void sublstm_backward_units(const real *restrict i, const real *restrict f,
+                                          const real *restrict z, const real *restrict o,
+                                          const real *restrict c_prev, const real *restrict h,
+                                          const real *restrict dh, real *restrict dc,
+                                          real *restrict da_i, real *restrict da_f,
+                                          real *restrict da_z, real *restrict da_o,
+                                          real *restrict dc_t, long n)
 {
-    const long G = f_fixed ? 3 : 4;
-    for (long b = 0; b < B; b++) {
-        const real *i = g + b * G * H, *z = i + (G - 2) * H, *o = i + (G - 1) * H;
-        const real *cp = c_prev + b * H, *hb = h + b * H, *dhb = dh + b * H;
-        real *dcb = dc + b * H;
-        real *da_i = da + b * G * H, *da_z = da_i + (G - 2) * H, *da_o = da_i + (G - 1) * H;
-        if (f_fixed) {
-            for (long k = 0; k < H; k++) {
-                real dc_tk = dcb[k] + dhb[k] * sigmoid_prime(hb[k] + o[k]);
-                da_i[k] = -dc_tk * sigmoid_prime(i[k]);
-                da_z[k] = dc_tk * sigmoid_prime(z[k]);
-                da_o[k] = -dhb[k] * sigmoid_prime(o[k]);
-                dc_t[b * H + k] = dc_tk;
-                dcb[k] = dc_tk * f_fixed[k];
-            }
-        } else {
-            const real *f = i + H;
-            real *da_f = da_i + H;
-            for (long k = 0; k < H; k++) {
-                real dc_tk = dcb[k] + dhb[k] * sigmoid_prime(hb[k] + o[k]);
-                da_i[k] = -dc_tk * sigmoid_prime(i[k]);
-                da_f[k] = dc_tk * cp[k] * sigmoid_prime(f[k]);
-                da_z[k] = dc_tk * sigmoid_prime(z[k]);
-                da_o[k] = -dhb[k] * sigmoid_prime(o[k]);
-                dcb[k] = dc_tk * f[k];
-            }
+    if (da_f) {
+        for (long k = 0; k < n; k++) {
+            real dc_tk = dc[k] + dh[k] * sigmoid_prime(h[k] + o[k]);
+            da_i[k] = -dc_tk * sigmoid_prime(i[k]);
+            da_f[k] = dc_tk * c_prev[k] * sigmoid_prime(f[k]);
+            da_z[k] = dc_tk * sigmoid_prime(z[k]);
+            da_o[k] = -dh[k] * sigmoid_prime(o[k]);
+            dc[k] = dc_tk * f[k];
+        }
+    } else {
+        for (long k = 0; k < n; k++) {
+            real dc_tk = dc[k] + dh[k] * sigmoid_prime(h[k] + o[k]);
+            da_i[k] = -dc_tk * sigmoid_prime(i[k]);
+            da_z[k] = dc_tk * sigmoid_prime(z[k]);
+            da_o[k] = -dh[k] * sigmoid_prime(o[k]);
+            dc_t[k] = dc_tk;
+            dc[k] = dc_tk * f[k];
         }
     }
 }

@@ -23,11 +23,10 @@ from __future__ import annotations
 import torch
 from torch import Tensor
 
-from . import compiled
+from . import compiled, runtime
 from .sequence import (
     Kernel,
     memory_bptt,
-    memory_bptt_compiled,
     memory_cell_buffers,
     memory_cell_grads,
     mul_previous_,
@@ -36,7 +35,7 @@ from .sequence import (
 
 
 class SubLSTMKernel(Kernel):
-    has_compiled_steps = True
+    has_compiled_loop = True
 
     def __init__(self, fixed_forget: bool):
         self.fixed_forget = fixed_forget
@@ -49,11 +48,12 @@ class SubLSTMKernel(Kernel):
     def forward(self, x, state, params):
         h0, c0 = state
         R = params[1]
-        A, C, Y = memory_cell_buffers(x, params, self.G)  # W x_t + b (then the gates), c_t, h_t
         f = torch.sigmoid(params[4]) if self.fixed_forget else None  # (H,): the same f every step
-        steps = compiled.steps(A.dtype, A.device)
-        if steps is not None:
-            self._forward_compiled(steps, A, C, Y, R, h0, c0.contiguous(), f)
+        loops = compiled.loops(x.dtype, x.device)
+        # A: W x_t + b, then the gates (the compiled loop adds b itself); C, Y: c_t, h_t
+        A, C, Y = memory_cell_buffers(x, params, self.G, add_bias=loops is None)
+        if loops is not None:
+            self._forward_loop(loops, A, C, Y, R, params[2] + params[3], h0, c0, f)
         else:
             self._forward_torch(A, C, Y, R, h0, c0, f)
         return (Y, Y[-1].clone(), C[-1].clone()), (A, C, Y)
@@ -77,27 +77,28 @@ class SubLSTMKernel(Kernel):
             c = torch.sub(z, i, out=c_t).addcmul_(f, c)  # c = f ⊙ c_{t-1} + z - i
             h = torch.sigmoid(c, out=h_t).sub_(o)  # h = σ(c) - o
 
-    def _forward_compiled(self, steps, A, C, Y, R, h0, c0, f_fixed):
+    def _forward_loop(self, loops, A, C, Y, R, b, h0, c0, f_fixed):
+        """The whole loop in C (``loops.c``): the same steps, the hidden units shared by threads.
+
+        ``A`` holds ``W x_t`` without the bias ``b``, which the loop adds.
+        """
         T, B, GH = A.shape
-        a_p, c_p, y_p = compiled.pointers(A), compiled.pointers(C), compiled.pointers(Y)
+        H = GH // self.G
+        h0, c0, R = h0.contiguous(), c0.contiguous(), R.contiguous()
         f_p = None if f_fixed is None else f_fixed.data_ptr()  # f_fixed: (H,), contiguous
-        R_T = transposed(R)  # (H, G·H)
-        h, c_prev = h0, c0.data_ptr()
-        for t, (a, h_t) in enumerate(zip(A.unbind(0), Y.unbind(0), strict=True)):
-            if t > 0 or not self.zero_state:
-                a.addmm_(h, R_T)  # a = W x_t + R h_{t-1} + b     (B, G·H)
-            # [i, f, z, o] = σ(a);  c = f ⊙ c_{t-1} + z - i;  h = σ(c) - o
-            steps.sublstm_forward(a_p[t], c_prev, c_p[t], y_p[t], f_p, B, GH // self.G)
-            h, c_prev = h_t, c_p[t]
+        threads = runtime.threads(B, H, self.G)
+        pointers = [t.data_ptr() for t in (A, C, Y, R, b, h0, c0)]
+        if loops.sublstm_forward_sequence(*pointers, f_p, T, B, H, self.zero_state, threads):
+            raise MemoryError("no memory for the subLSTM's forward loop")
 
     def backward(self, needs, x, state, params, saved, grads):
         h0, c0 = state
         W, R = params[:2]
         A, C, Y = saved  # A holds the gates g = σ(a)
         f = torch.sigmoid(params[4]) if self.fixed_forget else None  # (H,)
-        steps = compiled.steps(A.dtype, A.device)
-        if steps is not None:
-            dA, dc_f, dc_c_prev = self._bptt_compiled(steps, A, C, Y, R, c0, f, grads)
+        loops = compiled.loops(A.dtype, A.device)
+        if loops is not None:
+            dA, dc_f, dc_c_prev = self._bptt_loop(loops, A, C, Y, R, c0, f, grads)
         else:
             dA, dc_f, dc_c_prev = self._bptt_torch(A, C, Y, R, c0, f, grads)
 
@@ -134,27 +135,21 @@ class SubLSTMKernel(Kernel):
         dc_f = memory_bptt(dA, dY, dh_T, dc_T, R, prepare, output_gate=True, on_block=on_block)
         return dA, dc_f, sum(dc_c_prev) if self.fixed_forget else None
 
-    def _bptt_compiled(self, steps, A, C, Y, R, c0, f, grads):
-        """The same as :meth:`_bptt_torch`, each step's pointwise work in ``sublstm_backward``."""
-        dY, dh_T, dc_T = grads
+    def _bptt_loop(self, loops, A, C, Y, R, c0, f, grads):
+        """The same as :meth:`_bptt_torch`, the whole loop in C (``loops.c``)."""
+        dY, dh_T, dc_T = (g.contiguous() for g in grads)
         T, B, GH = A.shape
         H = GH // self.G
         dA = torch.empty_like(A)
+        dc = dc_T.clone()  # carried back from step to step, until it reaches c_{-1}
         DC = A.new_empty(T, B, H) if self.fixed_forget else None  # fix-subLSTM: dc_t, every t
-        f_p = None if f is None else f.data_ptr()  # f: (H,), contiguous
-        a_p, y_p, da_p = compiled.pointers(A), compiled.pointers(Y), compiled.pointers(dA)
-        dc_t_p = [None] * T if DC is None else compiled.pointers(DC)
-        c0 = c0.contiguous()  # kept alive while its pointer is in use
-        c_prev_p = [c0.data_ptr(), *compiled.pointers(C)[:-1]]
-
-        def step(t, dh, dc):
-            # dc_t = dc + dh_t ⊙ σ'(c_t);  da_t;  dc = dc_t ⊙ f
-            steps.sublstm_backward(
-                a_p[t], c_prev_p[t], y_p[t], dh, dc, da_p[t], f_p, dc_t_p[t], B, H
-            )
-
-        dc_f = memory_bptt_compiled(dA, dY, dh_T, dc_T, R, step)
+        c0, R = c0.contiguous(), R.contiguous()
+        pointers = [t.data_ptr() for t in (A, C, Y, R, c0, dY, dh_T, dc, dA)]
+        optional = [None if t is None else t.data_ptr() for t in (DC, f)]  # f: (H,), contiguous
+        threads = runtime.threads(B, H, self.G)
+        if loops.sublstm_backward_sequence(*pointers, *optional, T, B, H, threads):
+            raise MemoryError("no memory for the subLSTM's backward loop")
         dc_c_prev = None
         if self.fixed_forget:  # Σ_t Σ_b dc_t ⊙ c_{t-1}
             dc_c_prev = mul_previous_(DC, C, c0, 0).sum((0, 1))
-        return dA, dc_f, dc_c_prev
+        return dA, dc, dc_c_prev

@@ -1,0 +1,397 @@
+/*
+ * The subLSTM's (and fix-subLSTM's) whole loop over time, forward and backward, in C.
+ *
+ * Driven from Python, a step costs a torch call for the product R h_{t-1}, which the BLAS shares
+ * among its threads, and a call into steps.c for the rest. Here the loop runs as oneDNN runs
+ * torch.nn.LSTM's:
+ *
+ *   - The threads of torch's own OpenMP team share out the hidden units. Thread k owns the units
+ *     u0 … u1-1: it computes their columns of each gate block of R h_{t-1} (forward) or their
+ *     columns of R^T da_{t+1} (backward) with a one-thread BLAS call, then their pointwise work.
+ *     The threads meet at a barrier once per step, when h_t (or da_t) is complete.
+ *   - The rows of R are copied once per sequence in the order of the shares, so that each
+ *     thread's product reads one block of them: only its share of the weights.
+ *
+ * The BLAS (sgemm_/dgemm_, the Fortran interface) and the team (GOMP_parallel) are torch's own:
+ * compiled.py finds their addresses in the running process and hands them to set_runtime;
+ * nothing here links against them. Without the team (or with threads = 1) the loop runs on the
+ * calling thread and the BLAS shares each product among its own threads.
+ *
+ * Shapes, every array C-contiguous: A (T, B, G*H), C and Y (T, B, H), R (G*H, H), bias (G*H),
+ * h0 and c0 (B, H), f_fixed (H) or NULL (then G = 4, the gates i, f, z, o; else G = 3, the
+ * gates i, z, o).
+ */
+
+#include <sched.h>
+#include <stdlib.h>
+#include <time.h>
+
+#include "steps.c"
+
+typedef void (*gemm_fn)(const char *, const char *, const int *, const int *, const int *,
+                        const real *, const real *, const int *, const real *, const int *,
+                        const real *, real *, const int *, size_t, size_t);
+typedef void (*parallel_fn)(void (*)(void *), void *, unsigned, unsigned);
+typedef int (*omp_query_fn)(void);
+
+static gemm_fn blas_gemm;
+static parallel_fn gomp_parallel;
+static omp_query_fn omp_thread_num, omp_num_threads;
+
+/* The addresses compiled.py found: the BLAS gemm for real, and the OpenMP runtime (or NULLs). */
+void set_runtime(void *gemm, void *parallel, void *thread_num, void *num_threads)
+{
+    blas_gemm = (gemm_fn)gemm;
+    gomp_parallel = (parallel_fn)parallel;
+    omp_thread_num = (omp_query_fn)thread_num;
+    omp_num_threads = (omp_query_fn)num_threads;
+}
+
+/*
+ * Row-major C (M, N) = A (M, K) B (K, N) + beta C, or A B^T + beta C for B (N, K) when
+ * transpose_b, each with its row stride (ld). The Fortran BLAS is column-major: it computes
+ * C^T = B^T A^T, the same memory.
+ */
+static void matmul(long M, long N, long K, const real *A, long lda, const real *B, long ldb,
+                   int transpose_b, real beta, real *C, long ldc)
+{
+    const int m = (int)N, n = (int)M, k = (int)K, la = (int)ldb, lb = (int)lda, lc = (int)ldc;
+    const real one = 1;
+    blas_gemm(transpose_b ? "T" : "N", "N", &m, &n, &k, &one, B, &la, A, &lb, &beta, C, &lc, 1, 1);
+}
+
+/*
+ * 1 when the BLAS found multiplies correctly here (its integer size and calling convention are
+ * what matmul assumes): a (3, 5) by (5, 4) product, strided, against the plain triple loop.
+ */
+int matmul_works(void)
+{
+    real a[3 * 6], b[5 * 4], c[3 * 4], want[3 * 4];
+    for (int k = 0; k < 3 * 6; k++)
+        a[k] = (real)((k * 7) % 11) - 5;
+    for (int k = 0; k < 5 * 4; k++)
+        b[k] = (real)((k * 5) % 9) - 4;
+    for (int r = 0; r < 3; r++)
+        for (int col = 0; col < 4; col++) {
+            want[r * 4 + col] = 2;
+            for (int k = 0; k < 5; k++)
+                want[r * 4 + col] += a[r * 6 + k] * b[k * 4 + col];
+            c[r * 4 + col] = 2;
+        }
+    matmul(3, 4, 5, a, 6, b, 4, 0, 1, c, 4);
+    for (int k = 0; k < 3 * 4; k++)
+        if (c[k] != want[k])
+            return 0;
+    real b_t[4 * 5]; /* b transposed: the same product through transpose_b */
+    for (int k = 0; k < 5; k++)
+        for (int col = 0; col < 4; col++)
+            b_t[col * 5 + k] = b[k * 4 + col];
+    for (int k = 0; k < 3 * 4; k++)
+        c[k] = 2;
+    matmul(3, 4, 5, a, 6, b_t, 5, 1, 1, c, 4);
+    for (int k = 0; k < 3 * 4; k++)
+        if (c[k] != want[k])
+            return 0;
+    return 1;
+}
+
+/*
+ * The team. Its threads share out the hidden units in chunks of CHUNK, each thread a run of
+ * consecutive chunks, and meet at a barrier after every step. Threads do not always run at the
+ * same speed (efficiency and performance cores, a busy sibling hyperthread, a shared virtual
+ * machine): each times its own work, and the last to reach the barrier moves the boundaries so
+ * that the shares follow the measured speeds.
+ */
+#define CHUNK 8
+#define MAX_THREADS 64
+
+typedef struct {
+    int threads, ready, arrived, sense;
+    long first[MAX_THREADS + 1]; /* thread k owns the chunks first[k] … first[k+1]-1 */
+    double busy[MAX_THREADS];    /* microseconds thread k worked in this step */
+    double speed[MAX_THREADS];   /* hidden units per microsecond, smoothed; 0 before the first */
+} team;
+
+static double microseconds(void)
+{
+    struct timespec now;
+    clock_gettime(CLOCK_MONOTONIC, &now);
+    return now.tv_sec * 1e6 + now.tv_nsec * 1e-3;
+}
+
+/* Hidden units [u0, u1) of thread k */
+static void share(const team *tm, int k, long H, long *u0, long *u1)
+{
+    *u0 = tm->first[k] * CHUNK;
+    *u1 = tm->first[k + 1] * CHUNK < H ? tm->first[k + 1] * CHUNK : H;
+}
+
+/* Equal shares of the chunks: at least one each (threads <= chunks, see run) */
+static void share_equally(team *tm, long chunks)
+{
+    for (int k = 0; k <= tm->threads; k++)
+        tm->first[k] = k * chunks / tm->threads;
+}
+
+/* Shares in proportion to the threads' speeds, measured on the step just done. */
+static void rebalance(team *tm, long H)
+{
+    const int n = tm->threads;
+    const long chunks = (H + CHUNK - 1) / CHUNK;
+    double total = 0;
+    for (int k = 0; k < n; k++) {
+        long u0, u1;
+        share(tm, k, H, &u0, &u1);
+        const double busy = tm->busy[k] > 0.01 ? tm->busy[k] : 0.01;
+        const double speed = (double)(u1 - u0) / busy;
+        tm->speed[k] = tm->speed[k] > 0 ? 0.5 * (tm->speed[k] + speed) : speed;
+        total += tm->speed[k];
+    }
+    double before = 0;
+    for (int k = 0; k < n; k++) { /* each keeps at least one chunk */
+        before += tm->speed[k];
+        long end = (long)(chunks * before / total + 0.5);
+        const long least = tm->first[k] + 1, most = chunks - (n - 1 - k);
+        tm->first[k + 1] = end < least ? least : end > most ? most : end;
+    }
+}
+
+/* Tell the core this thread is waiting (lets a sibling hyperthread run, saves power). */
+static inline void cpu_relax(void)
+{
+#if defined(__x86_64__) || defined(__i386__)
+    __builtin_ia32_pause();
+#elif defined(__aarch64__)
+    __asm__ __volatile__("yield");
+#endif
+}
+
+/*
+ * The barrier (sense-reversing): spin briefly, then yield the core. The last thread to arrive
+ * rebalances the shares when every thread has timed its step (busy > 0), then lets all go.
+ */
+static void team_wait(team *tm, long H, int *sense)
+{
+    *sense = !*sense;
+    if (__atomic_add_fetch(&tm->arrived, 1, __ATOMIC_ACQ_REL) == tm->threads) {
+        int timed = 1;
+        for (int k = 0; k < tm->threads; k++)
+            timed = timed && tm->busy[k] > 0;
+        if (timed)
+            rebalance(tm, H);
+        __atomic_store_n(&tm->arrived, 0, __ATOMIC_RELAXED);
+        __atomic_store_n(&tm->sense, *sense, __ATOMIC_RELEASE);
+        return;
+    }
+    for (long spins = 0; __atomic_load_n(&tm->sense, __ATOMIC_ACQUIRE) != *sense; spins++)
+        if (spins < 20000)
+            cpu_relax();
+        else
+            sched_yield(); /* more threads than free cores: let the others run */
+}
+
+/* One sequence, forward or backward, and the buffers its threads share. */
+typedef struct {
+    real *A, *C, *Y, *dA, *dc, *DC;
+    const real *R, *bias, *h0, *c0, *f_fixed, *dY, *dh_T;
+    real *R_chunked, *work; /* forward: R's rows in chunked order, and R h_{t-1}; backward: dh_t */
+    long T, B, H, G;
+    int skip_first_product; /* forward: h_{-1} = 0, so R h_{-1} = 0 */
+    team tm;
+    void (*part)(void *job, int k); /* the loop, run by thread k of the team */
+} job;
+
+/* Run job->part in each thread of the team. */
+static void run_part(void *p)
+{
+    job *j = p;
+    int k = omp_thread_num ? omp_thread_num() : 0;
+    if (k == 0) { /* the team can be smaller than asked (nested in another parallel region) */
+        const int threads = omp_num_threads ? omp_num_threads() : 1;
+        j->tm.threads = threads < j->tm.threads ? threads : j->tm.threads;
+        share_equally(&j->tm, (j->H + CHUNK - 1) / CHUNK);
+        __atomic_store_n(&j->tm.ready, 1, __ATOMIC_RELEASE); /* the shares are set */
+    }
+    while (!__atomic_load_n(&j->tm.ready, __ATOMIC_ACQUIRE))
+        cpu_relax();
+    if (k < j->tm.threads)
+        j->part(j, k);
+}
+
+static void run(job *j, int threads)
+{
+    const long chunks = (j->H + CHUNK - 1) / CHUNK;
+    threads = threads < MAX_THREADS ? threads : MAX_THREADS;
+    threads = threads < chunks ? threads : (int)chunks;
+    if (threads < 1 || !gomp_parallel)
+        threads = 1;
+    j->tm.threads = threads;
+    j->tm.ready = j->tm.arrived = j->tm.sense = 0;
+    for (int k = 0; k < MAX_THREADS; k++)
+        j->tm.busy[k] = j->tm.speed[k] = 0;
+    if (threads > 1) {
+        gomp_parallel(run_part, j, (unsigned)threads, 0);
+    } else {
+        j->tm.first[0] = 0;
+        j->tm.first[1] = chunks;
+        j->part(j, 0);
+    }
+}
+
+/* Where gate g of unit u goes in a chunked layout: chunk after chunk, gate after gate in each. */
+static inline long chunked(long u, long g, long H, long G)
+{
+    const long c = u / CHUNK, units = H - c * CHUNK < CHUNK ? H - c * CHUNK : CHUNK;
+    return G * c * CHUNK + g * units + u % CHUNK;
+}
+
+/*
+ * Forward, by thread k. The rows of R (G*H, H) are copied in the chunked order, so that a
+ * thread's run of chunks is one block of rows, and the columns of S = h_{t-1} R^T (B, G*H)
+ * come out in the same order: one product per thread and step.
+ */
+static void sublstm_forward_part(void *p, int k)
+{
+    job *j = p;
+    team *tm = &j->tm;
+    const long T = j->T, B = j->B, H = j->H, G = j->G, GH = G * H;
+    const int timed = tm->threads > 1;
+    int sense = 0;
+    long u0, u1;
+    share(tm, k, H, &u0, &u1);
+    for (long g = 0; g < G; g++)
+        for (long u = u0; u < u1; u++)
+            memcpy(j->R_chunked + chunked(u, g, H, G) * H, j->R + (g * H + u) * H, sizeof(real) * H);
+    if (timed)
+        team_wait(tm, H, &sense); /* R_chunked complete */
+    for (long t = 0; t < T; t++) {
+        const double start = timed ? microseconds() : 0;
+        share(tm, k, H, &u0, &u1);
+        const long n = u1 - u0, col = G * u0; /* the thread's first row of R_chunked, column of S */
+        const real *h_prev = t ? j->Y + (t - 1) * B * H : j->h0;
+        const real *c_prev = t ? j->C + (t - 1) * B * H : j->c0;
+        if (t > 0 || !j->skip_first_product) /* S = h_{t-1} R^T */
+            matmul(B, G * n, H, h_prev, H, j->R_chunked + col * H, H, 1, 0, j->work + col, GH);
+        else
+            for (long b = 0; b < B; b++)
+                memset(j->work + b * GH + col, 0, sizeof(real) * G * n);
+        for (long b = 0; b < B; b++) {
+            real *a = j->A + (t * B + b) * GH;
+            const real *s = j->work + b * GH;
+            for (long c0 = u0; c0 < u1; c0 += CHUNK) { /* the gates: sigma(W x_t + R h_{t-1} + b) */
+                const long units = u1 - c0 < CHUNK ? u1 - c0 : CHUNK;
+                for (long g = 0; g < G; g++) {
+                    real *gate = a + g * H + c0;
+                    const real *rh = s + chunked(c0, g, H, G), *bias = j->bias + g * H + c0;
+                    for (long u = 0; u < units; u++)
+                        gate[u] = sigmoid(gate[u] + rh[u] + bias[u]);
+                }
+            }
+            const real *f = j->f_fixed ? j->f_fixed + u0 : a + H + u0;
+            const long off = (t * B + b) * H + u0;
+            sublstm_forward_units(a + u0, f, a + (G - 2) * H + u0, a + (G - 1) * H + u0,
+                                  c_prev + b * H + u0, j->C + off, j->Y + off, n);
+        }
+        if (timed) {
+            tm->busy[k] = microseconds() - start;
+            team_wait(tm, H, &sense); /* h_t complete */
+        }
+    }
+}
+
+/*
+ * subLSTM forward over a sequence.
+ *   in:  A = W x_t for every t;  R;  bias (G*H) = b_ih + b_hh;  h0, c0;  f_fixed
+ *   out: A <- the gates;  C, Y = c_t, h_t for every t
+ * Returns 0, or -1 when memory runs out.
+ */
+int sublstm_forward_sequence(real *A, real *C, real *Y, const real *R, const real *bias,
+                             const real *h0, const real *c0, const real *f_fixed, long T,
+                             long B, long H, int skip_first_product, int threads)
+{
+    const long G = f_fixed ? 3 : 4;
+    job *j = calloc(1, sizeof(job));
+    if (!j)
+        return -1;
+    *j = (job){.A = A, .C = C, .Y = Y, .R = R, .bias = bias, .h0 = h0, .c0 = c0,
+               .f_fixed = f_fixed,
+               .T = T, .B = B, .H = H, .G = G, .skip_first_product = skip_first_product,
+               .part = sublstm_forward_part};
+    j->R_chunked = malloc(sizeof(real) * G * H * H);
+    j->work = malloc(sizeof(real) * G * H * B);
+    const int ok = j->R_chunked && j->work;
+    if (ok)
+        run(j, threads);
+    free(j->R_chunked);
+    free(j->work);
+    free(j);
+    return ok ? 0 : -1;
+}
+
+/* Backward, by thread k; dh (B, H) is shared, each thread filling its own columns. */
+static void sublstm_backward_part(void *p, int k)
+{
+    job *j = p;
+    team *tm = &j->tm;
+    const long T = j->T, B = j->B, H = j->H, G = j->G, GH = G * H;
+    const int timed = tm->threads > 1;
+    real *dh = j->work;
+    int sense = 0;
+    for (long t = T - 1; t >= 0; t--) {
+        const double start = timed ? microseconds() : 0;
+        long u0, u1;
+        share(tm, k, H, &u0, &u1);
+        const long n = u1 - u0;
+        for (long b = 0; b < B; b++) { /* dh_t = dY_t (+ dL/dh_T at the end) */
+            const real *dy = j->dY + (t * B + b) * H + u0, *dh_T = j->dh_T + b * H + u0;
+            real *d = dh + b * H + u0;
+            for (long u = 0; u < n; u++)
+                d[u] = t == T - 1 ? dy[u] + dh_T[u] : dy[u];
+        }
+        if (t < T - 1) /* dh_t += R^T da_{t+1}: the columns u0 … u1-1 of da_{t+1} R */
+            matmul(B, n, GH, j->dA + (t + 1) * B * GH, GH, j->R + u0, H, 0, 1, dh + u0, H);
+        const real *c_prev = t ? j->C + (t - 1) * B * H : j->c0;
+        for (long b = 0; b < B; b++) {
+            const real *g = j->A + (t * B + b) * GH;
+            real *da = j->dA + (t * B + b) * GH;
+            const real *f = j->f_fixed ? j->f_fixed + u0 : g + H + u0;
+            const long off = b * H + u0;
+            sublstm_backward_units(g + u0, f, g + (G - 2) * H + u0, g + (G - 1) * H + u0,
+                                   c_prev + off, j->Y + t * B * H + off, dh + off, j->dc + off,
+                                   da + u0, j->f_fixed ? NULL : da + H + u0,
+                                   da + (G - 2) * H + u0, da + (G - 1) * H + u0,
+                                   j->DC ? j->DC + t * B * H + off : NULL, n);
+        }
+        if (timed) {
+            tm->busy[k] = microseconds() - start;
+            team_wait(tm, H, &sense); /* da_t complete */
+        }
+    }
+}
+
+/*
+ * subLSTM backward through a sequence (BPTT).
+ *   in:  A the gates, C, Y from the forward;  R;  c0;  dY (T, B, H) = dL/dh_t from above;
+ *        dh_T, dc (B, H) = dL/dh_{T-1}, dL/dc_{T-1} through the final state;  f_fixed
+ *   out: dA = da_t for every t;  dc <- what reaches c_{-1};  with f_fixed, DC (T, B, H) = dc_t
+ * Returns 0, or -1 when memory runs out.
+ */
+int sublstm_backward_sequence(const real *A, const real *C, const real *Y, const real *R,
+                              const real *c0, const real *dY, const real *dh_T, real *dc,
+                              real *dA, real *DC, const real *f_fixed, long T, long B, long H,
+                              int threads)
+{
+    job *j = calloc(1, sizeof(job));
+    if (!j)
+        return -1;
+    *j = (job){.A = (real *)A, .C = (real *)C, .Y = (real *)Y, .dA = dA, .dc = dc, .DC = DC,
+               .R = R, .c0 = c0, .f_fixed = f_fixed, .dY = dY, .dh_T = dh_T,
+               .T = T, .B = B, .H = H, .G = f_fixed ? 3 : 4, .part = sublstm_backward_part};
+    j->work = malloc(sizeof(real) * B * H);
+    const int ok = j->work != NULL;
+    if (ok)
+        run(j, threads);
+    free(j->work);
+    free(j);
+    return ok ? 0 : -1;
+}
