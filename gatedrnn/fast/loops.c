@@ -148,12 +148,13 @@ static void rebalance(team *tm, long H)
         total += tm->speed[k];
     }
     double before = 0;
-    for (int k = 0; k < n; k++) { /* each keeps at least one chunk */
+    for (int k = 0; k < n - 1; k++) { /* the chunk boundary nearest to H * (speeds so far) */
         before += tm->speed[k];
-        long end = (long)(chunks * before / total + 0.5);
-        const long least = tm->first[k] + 1, most = chunks - (n - 1 - k);
+        const long end = (long)(H * before / total / CHUNK + 0.5);
+        const long least = tm->first[k] + 1, most = chunks - (n - 1 - k); /* one chunk each */
         tm->first[k + 1] = end < least ? least : end > most ? most : end;
     }
+    tm->first[n] = chunks;
 }
 
 /* Tell the core this thread is waiting (lets a sibling hyperthread run, saves power). */
