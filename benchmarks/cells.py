@@ -6,8 +6,8 @@ ratios are medians of the repeats (cell / nn.LSTM). Peak memory is that of one f
 backward: on a GPU ``torch.cuda.max_memory_allocated``, on the CPU the growth of the peak
 resident size (VmHWM) of a fresh process running it once (Linux).
 
-    python benchmarks/cells.py                    # CPU, 1 thread, 7 repeats, three sizes
-    python benchmarks/cells.py --threads 2 --repeats 9
+    python benchmarks/cells.py                    # CPU, torch's threads, 7 repeats, three sizes
+    python benchmarks/cells.py --threads 1 --repeats 9
     python benchmarks/cells.py --device cuda
     python benchmarks/cells.py --cells sublstm lstm --sizes 35,20,200,200
 
@@ -139,7 +139,12 @@ def machine(device: str, threads: int) -> list[str]:
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--device", default="cpu", choices=["cpu", "cuda"])
-    parser.add_argument("--threads", type=int, default=1, help="torch threads (default 1)")
+    parser.add_argument(
+        "--threads",
+        type=int,
+        default=torch.get_num_threads(),
+        help=f"torch threads (default: torch's own, here {torch.get_num_threads()})",
+    )
     parser.add_argument("--repeats", type=int, default=7, help="timed repeats, at least 5")
     parser.add_argument("--cells", nargs="*", default=list(CELLS), choices=list(CELLS))
     parser.add_argument("--sizes", nargs="*", default=[",".join(map(str, s)) for s in SIZES])

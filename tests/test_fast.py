@@ -122,7 +122,8 @@ def test_fast_path_equals_readable_cells(name, steps, dtype, monkeypatch):
         torch.set_num_threads(3)
         monkeypatch.setattr(runtime, "MIN_PRODUCT", 0)
         monkeypatch.setattr(runtime, "MIN_UNITS", 1)
-        assert runtime.threads(B=1, H=5, G=4) == 3
+        monkeypatch.setattr(runtime, "choose", lambda key, team: team)  # always the team
+        assert runtime.team_size(B=1, H=5, G=4) == 3
     assert fast.describe(make(3, 5)) == path  # the fast path is really taken
     for layers in (1, 2):
         for given in (True, False):
@@ -144,7 +145,8 @@ def test_the_compiled_loop_shares_units_among_threads(name, threads, monkeypatch
         pytest.skip("no compiled loop, or no OpenMP team: " + compiled.status())
     torch.set_num_threads(threads)
     monkeypatch.setattr(runtime, "MIN_PRODUCT", 0)
-    assert runtime.threads(B=5, H=50, G=4) == threads
+    monkeypatch.setattr(runtime, "choose", lambda key, team: team)  # always the team
+    assert runtime.team_size(B=5, H=50, G=4) == threads
     for T in (1, 12):
         _compare(
             CELLS[name][0],

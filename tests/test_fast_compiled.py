@@ -115,9 +115,28 @@ def test_torch_blas_and_openmp_are_found_where_torch_has_them():
         assert runtime.gemm(32) is not None and runtime.gemm(64) is not None
     if "parallel backend: OpenMP" in torch.__config__.parallel_info():
         assert runtime.openmp() is not None
-    torch.set_num_threads(threads := torch.get_num_threads())
-    assert 1 <= runtime.threads(B=20, H=200, G=4) <= max(threads, 1)
-    assert runtime.threads(B=2, H=8, G=4) == 1  # small steps stay on one thread
+    assert 1 <= runtime.team_size(B=20, H=200, G=4) <= torch.get_num_threads()
+    assert runtime.team_size(B=2, H=8, G=4) == 1  # small steps stay on one thread
+
+
+def test_the_faster_arrangement_runs_and_the_other_is_timed_again(monkeypatch):
+    monkeypatch.setattr(runtime, "_timings", {})
+    key, team = "a loop", 2
+    seconds = {2: 1.0, 1: 3.0}  # the team is faster, then slower
+
+    def call() -> int:
+        threads = runtime.choose(key, team)
+        runtime.record(key, team, threads, seconds[threads])
+        return threads
+
+    first = [call() for _ in range(2 * runtime.TRIES)]
+    assert first == [2] * runtime.TRIES + [1] * runtime.TRIES  # each tried TRIES times
+    after = [call() for _ in range(4 * runtime.RETRY)]
+    assert after.count(1) == 4  # the slower: once in every RETRY calls
+    seconds.update({2: 5.0})  # the machine changes: now one thread alone is faster
+    later = [call() for _ in range(6 * runtime.RETRY)][-2 * runtime.RETRY :]
+    assert later.count(2) == 2 and later.count(1) == 2 * runtime.RETRY - 2
+    assert runtime.choose(key, team=1) == 1  # no team, no choice
 
 
 def _no_compiler() -> str:

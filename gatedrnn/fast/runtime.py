@@ -10,6 +10,14 @@ and Intel's OpenMP runtimes provide it too).
 Where either is missing (another build of torch, a parallel backend other than OpenMP), the
 loop runs without it: :func:`gemm` None means no compiled loop (the torch steps run instead),
 :func:`openmp` None means one thread of ours (the BLAS still shares each product among its own).
+
+Which of the two arrangements is faster (a team sharing out the hidden units, or one thread
+whose every product the BLAS shares out) depends on the machine's state as much as on the
+layer's size. On a shared virtual machine whose two cores sometimes slow each other down, the
+team was the faster by 10 % at one moment and the slower by 10 % a minute later. So
+:func:`arranged` times both as they run, per layer shape, and runs the faster: each is tried
+:data:`TRIES` times first, then the other one again once in every :data:`RETRY` calls, so that
+a change is noticed.
 """
 
 from __future__ import annotations
@@ -17,6 +25,9 @@ from __future__ import annotations
 import ctypes
 import functools
 import sys
+import time
+from collections.abc import Hashable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import torch
@@ -24,6 +35,9 @@ import torch
 GEMM = {32: "sgemm_", 64: "dgemm_"}  # the Fortran BLAS names, every BLAS has them
 MIN_PRODUCT = 2**17  # B·G·H·H below this: one step's product is too small to share out
 MIN_UNITS = 16  # hidden units per thread, at least
+TRIES = 3  # timed runs of each arrangement before choosing
+RETRY = 16  # after that, the arrangement not chosen runs once in every RETRY calls
+SMOOTHING = 0.3  # weight of the newest time in each arrangement's running average
 
 
 @functools.cache
@@ -63,8 +77,46 @@ def openmp() -> tuple[int, int, int] | None:
     return None if None in found else found
 
 
-def threads(B: int, H: int, G: int) -> int:
-    """How many threads share the hidden units of a layer: torch's, unless the steps are small."""
+def team_size(B: int, H: int, G: int) -> int:
+    """The threads a team may have for a layer: torch's, unless the steps are small (then 1)."""
     if openmp() is None or B * G * H * H < MIN_PRODUCT:
         return 1
     return max(1, min(torch.get_num_threads(), H // MIN_UNITS))
+
+
+_timings: dict[Hashable, dict] = {}  # per layer shape: the calls, and per arrangement (mean, n)
+
+
+def choose(key: Hashable, team: int) -> int:
+    """The threads for the next call of the loop ``key``: ``team`` or 1, see the module."""
+    if team <= 1:
+        return 1
+    seen = _timings.setdefault((key, team), {"calls": 0, team: [0.0, 0], 1: [0.0, 0]})
+    seen["calls"] += 1
+    for threads in (team, 1):
+        if seen[threads][1] < TRIES:
+            return threads
+    faster, slower = sorted((team, 1), key=lambda threads: seen[threads][0])
+    return slower if seen["calls"] % RETRY == 0 else faster
+
+
+def record(key: Hashable, team: int, threads: int, seconds_per_step: float) -> None:
+    """What a call of the loop ``key`` with ``threads`` cost, per time step."""
+    seen = _timings.get((key, team))
+    if seen is None or threads not in seen:
+        return
+    mean, n = seen[threads]
+    seen[threads] = [
+        seconds_per_step if n == 0 else mean + SMOOTHING * (seconds_per_step - mean),
+        n + 1,
+    ]
+
+
+@contextmanager
+def arranged(key: Hashable, B: int, H: int, G: int, T: int) -> Iterator[int]:
+    """``with arranged(key, B, H, G, T) as threads:`` run the loop ``key`` on ``threads``, timed."""
+    team, key = team_size(B, H, G), (key, B, H, G)
+    threads = choose(key, team)
+    start = time.perf_counter()
+    yield threads
+    record(key, team, threads, (time.perf_counter() - start) / max(T, 1))
