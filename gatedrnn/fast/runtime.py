@@ -35,8 +35,8 @@ import torch
 GEMM = {32: "sgemm_", 64: "dgemm_"}  # the Fortran BLAS names, every BLAS has them
 MIN_PRODUCT = 2**17  # B·G·H·H below this: one step's product is too small to share out
 MIN_UNITS = 16  # hidden units per thread, at least
-TRIES = 3  # timed runs of each arrangement before choosing
-RETRY = 16  # after that, the arrangement not chosen runs once in every RETRY calls
+TRIES = 2  # timed runs of each arrangement before choosing
+RETRY = 32  # after that, the arrangement not chosen runs once in every RETRY calls
 SMOOTHING = 0.3  # weight of the newest time in each arrangement's running average
 
 
