@@ -17,18 +17,18 @@ CELLS = {
     "lstm": (lambda I, H: G.LSTMCell(I, H), "torch.nn.LSTM kernel"),
     "lstm-relu-identity": (
         lambda I, H: G.LSTMCell(I, H, phi1="relu", phi2="identity"),
-        "fused LSTM, compiled steps",
+        "fused LSTM, compiled loop",
     ),
     "lstm-identity-tanh": (
         lambda I, H: G.LSTMCell(I, H, phi1="identity"),
-        "fused LSTM, compiled steps",
+        "fused LSTM, compiled loop",
     ),
     "lstm-sigmoid-ssn": (lambda I, H: G.LSTMCell(I, H, phi1="sigmoid", phi2="ssn"), "fused LSTM"),
-    "lstm-peephole": (lambda I, H: G.LSTMCell(I, H, peephole=True), "fused LSTM, compiled steps"),
-    "lstm-coupled": (lambda I, H: G.LSTMCell(I, H, coupled=True), "fused LSTM, compiled steps"),
+    "lstm-peephole": (lambda I, H: G.LSTMCell(I, H, peephole=True), "fused LSTM, compiled loop"),
+    "lstm-coupled": (lambda I, H: G.LSTMCell(I, H, coupled=True), "fused LSTM, compiled loop"),
     "lstm-peephole-coupled": (
         lambda I, H: G.LSTMCell(I, H, peephole=True, coupled=True),
-        "fused LSTM, compiled steps",
+        "fused LSTM, compiled loop",
     ),
     "sublstm": (lambda I, H: G.SubLSTMCell(I, H), "fused SubLSTM, compiled loop"),
     "fix-sublstm": (

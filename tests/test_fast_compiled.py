@@ -104,6 +104,7 @@ def test_without_a_working_blas_the_subLSTM_runs_its_torch_steps(fresh_build, mo
     assert compiled.loops(torch.float32, CPU) is None
     assert "no BLAS found for the loops" in compiled.status()
     assert fast.describe(rnn.layers[0]) == "fused SubLSTM"
+    assert fast.describe(G.LSTMCell(3, 4, peephole=True)) == "fused LSTM"
     assert fast.describe(G.GRUCell(3, 4)) == "fused GRUAfter, compiled steps"
     torch.testing.assert_close(rnn(x)[0], want, rtol=1e-5, atol=1e-6)
 
@@ -195,34 +196,25 @@ def _pointer(t: torch.Tensor) -> int:
     return t.data_ptr()
 
 
-PHI_SIGMOID = 2  # the code of φ = σ in steps.c
-
-
-def _lstm_step_all_sigmoid(steps, a: torch.Tensor, c_prev: torch.Tensor):
-    """``lstm_forward`` with φ1 = φ2 = σ: every gate is σ(a); c = f c_{t-1} + i z, h = o σ(c)."""
-    B, H = c_prev.shape
-    c, h = torch.empty_like(c_prev), torch.empty_like(c_prev)
-    gates = a.clone()
-    options = (PHI_SIGMOID, PHI_SIGMOID, 0, B, H)  # φ1, φ2, not coupled, sizes
-    steps.lstm_forward(*map(_pointer, (gates, c_prev, c, h)), None, None, None, *options)
-    return gates, c, h
+def _gru_step(steps, a: torch.Tensor, h_prev: torch.Tensor):
+    """``gru_forward`` with ``R h_{t-1} + b_h = 0``: r = σ(a_r), u = σ(a_u), n = tanh(a_n)."""
+    B, H = h_prev.shape
+    g = torch.zeros(B, 3 * H, dtype=a.dtype)
+    gates, gn, h = a.clone(), torch.empty_like(h_prev), torch.empty_like(h_prev)
+    steps.gru_forward(*map(_pointer, (gates, g, h_prev, gn, h)), B, H)
+    return gates, h
 
 
 @needs_compiler
 @pytest.mark.parametrize("dtype", [torch.float32, torch.float64], ids=["float32", "float64"])
 def test_sigmoid_matches_torch_from_minus_to_plus_700(dtype):
-    """Through ``lstm_forward`` with φ1 = φ2 = σ: its gates are σ(a), its h is o σ(c)."""
+    """Through ``gru_forward``: its gates r and u are σ(a)."""
     steps = compiled.steps(dtype, CPU)
-    H = 256
-    a = _values(dtype, 4 * H).view(1, 4 * H)  # one row: blocks i, f, z, o
-    c_prev = torch.zeros(1, H, dtype=dtype)
-    gates, c, h = _lstm_step_all_sigmoid(steps, a, c_prev)
-    want_gates = torch.sigmoid(a)
-    torch.testing.assert_close(gates, want_gates, **TOLERANCE[dtype])
-    i, f, z, o = want_gates.view(4, H)
-    want_c = f * c_prev[0] + i * z
-    torch.testing.assert_close(c[0], want_c, rtol=TOLERANCE[dtype]["rtol"] * 4, atol=1e-30)
-    torch.testing.assert_close(h[0], o * torch.sigmoid(want_c), rtol=1e-6, atol=1e-30)
+    H = 512
+    a = torch.zeros(1, 3 * H, dtype=dtype)
+    a[0, : 2 * H] = _values(dtype, 2 * H)  # r and u
+    gates, _ = _gru_step(steps, a, torch.zeros(1, H, dtype=dtype))
+    torch.testing.assert_close(gates[:, : 2 * H], torch.sigmoid(a[:, : 2 * H]), **TOLERANCE[dtype])
 
 
 @needs_compiler
@@ -245,18 +237,18 @@ def test_tanh_matches_torch(dtype):
 def test_a_nan_stays_nan(dtype):
     steps = compiled.steps(dtype, CPU)
     H = 8
-    a = torch.zeros(1, 4 * H, dtype=dtype)
-    a[0, 3] = float("nan")  # the input gate of unit 3
-    gates, c, h = _lstm_step_all_sigmoid(steps, a, torch.zeros(1, H, dtype=dtype))
-    assert torch.isnan(gates[0, 3]) and torch.isnan(c[0, 3]) and torch.isnan(h[0, 3])
-    assert not torch.isnan(c[0, :3]).any()  # the other units are untouched by it
+    a = torch.zeros(1, 3 * H, dtype=dtype)
+    a[0, 3] = float("nan")  # the reset gate of unit 3: n = tanh(a_n + r ⊙ 0) is NaN too
+    gates, h = _gru_step(steps, a, torch.zeros(1, H, dtype=dtype))
+    assert torch.isnan(gates[0, 3]) and torch.isnan(gates[0, 2 * H + 3]) and torch.isnan(h[0, 3])
+    assert not torch.isnan(h[0, :3]).any()  # the other units are untouched by it
 
 
 @needs_compiler
 def test_saturated_gates_stay_finite_and_match_the_readable_cells():
     """Huge weights push every pre-activation far beyond where e^x over- or underflows."""
     torch.manual_seed(0)
-    for cell in (G.SubLSTMCell(3, 4), G.GRUCell(3, 4)):
+    for cell in (G.SubLSTMCell(3, 4), G.GRUCell(3, 4), G.LSTMCell(3, 4, peephole=True)):
         cell = cell.double()
         with torch.no_grad():
             for p in cell.parameters():

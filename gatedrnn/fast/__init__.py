@@ -9,7 +9,7 @@ cell                                                    fast path
                                                         on the CPU a fused sequence (:mod:`.gru`),
                                                         compiled steps
 other ``LSTMCell`` options (φ1, φ2, peephole, coupled)  fused sequence (:mod:`.lstm`), compiled
-                                                        steps unless a φ is the power law
+                                                        loop unless a φ is the power law
 ``SubLSTMCell`` (also ``fixed_forget``)                 fused sequence (:mod:`.sublstm`), compiled
                                                         loop
 ``SimpleGRUCell``, ``GRUCell(reset="before")``          fused sequence (:mod:`.gru`)
@@ -18,11 +18,11 @@ other ``LSTMCell`` options (φ1, φ2, peephole, coupled)  fused sequence (:mod:`
 
 A fused sequence is one autograd function per layer: the input projection hoisted out of the
 loop, the loop written into preallocated buffers, and a hand-derived BPTT (:mod:`.sequence`).
-For the LSTM variants and the GRU, the pointwise work of each step, forward and backward, is
-one call into C (``steps.c``, compiled at first use by :mod:`.compiled`; without a C compiler
-the same equations run as torch operations). The subLSTM runs its whole loop in C
-(``loops.c``), its hidden units shared among torch's threads, as ``torch.nn.LSTM``'s kernel
-does. On the CPU, ``torch.nn.GRU``'s kernel is not oneDNN's and is slower than
+The subLSTM and the LSTM variants run their whole loop in C (``loops.c``), the hidden units
+shared among torch's threads as ``torch.nn.LSTM``'s kernel does; for the GRU the pointwise
+work of each step, forward and backward, is one call into C (``steps.c``). Both are compiled
+at first use by :mod:`.compiled`; without a C compiler the same equations run as torch
+operations. On the CPU, ``torch.nn.GRU``'s kernel is not oneDNN's and is slower than
 ``torch.nn.LSTM``'s; the fused GRU beats it.
 
 Everything else runs the readable loop over the cell: a subclass of a cell (a student's own cell

@@ -47,14 +47,19 @@ _pointer, _int, _long = ctypes.c_void_p, ctypes.c_int, ctypes.c_long
 SIGNATURES = {  # function: argument types (pointers are data_ptr() integers or None)
     "sublstm_forward_sequence": [_pointer] * 8 + [_long] * 3 + [_int] * 2,
     "sublstm_backward_sequence": [_pointer] * 11 + [_long] * 3 + [_int],
-    "lstm_forward": [_pointer] * 7 + [_int] * 3 + [_long] * 2,
-    "lstm_backward": [_pointer] * 9 + [_int] * 3 + [_pointer] + [_long] * 2,
+    "lstm_forward_sequence": [_pointer] * 10 + [_int] * 3 + [_long] * 3 + [_int] * 2,
+    "lstm_backward_sequence": [_pointer] * 11 + [_int] * 3 + [_long] * 3 + [_int],
     "gru_forward": [_pointer] * 5 + [_long] * 2,
     "gru_backward": [_pointer] * 7 + [_long] * 2,
 }
 
 
-RETURNS_INT = {"sublstm_forward_sequence", "sublstm_backward_sequence"}  # 0, or -1: no memory
+RETURNS_INT = {  # 0, or -1: no memory
+    "sublstm_forward_sequence",
+    "sublstm_backward_sequence",
+    "lstm_forward_sequence",
+    "lstm_backward_sequence",
+}
 
 
 class Steps:

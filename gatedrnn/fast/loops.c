@@ -1,5 +1,6 @@
 /*
- * The subLSTM's (and fix-subLSTM's) whole loop over time, forward and backward, in C.
+ * The whole loop over time of the subLSTM (also fix-subLSTM) and of the LSTM variants (named
+ * phi1, phi2, peepholes, coupled gates), forward and backward, in C.
  *
  * Driven from Python, a step costs a torch call for the product R h_{t-1}, which the BLAS shares
  * among its threads, and a call into steps.c for the rest. Here the loop runs as oneDNN runs
@@ -15,11 +16,12 @@
  * The BLAS (sgemm_/dgemm_, the Fortran interface) and the team (GOMP_parallel) are torch's own:
  * compiled.py finds their addresses in the running process and hands them to set_runtime;
  * nothing here links against them. Without the team (or with threads = 1) the loop runs on the
- * calling thread and the BLAS shares each product among its own threads.
+ * calling thread and the BLAS shares each product among its own threads; runtime.py times both
+ * arrangements as they run and asks for the faster.
  *
  * Shapes, every array C-contiguous: A (T, B, G*H), C and Y (T, B, H), R (G*H, H), bias (G*H),
- * h0 and c0 (B, H), f_fixed (H) or NULL (then G = 4, the gates i, f, z, o; else G = 3, the
- * gates i, z, o).
+ * h0 and c0 (B, H); the subLSTM's f_fixed and the LSTM's peephole weights (H) or NULL. G = 4
+ * gate blocks i, f, z, o; G = 3 (i, z, o) for the fix-subLSTM and a coupled LSTM.
  */
 
 #include <sched.h>
@@ -194,12 +196,15 @@ static void team_wait(team *tm, long H, int *sense)
 /* One sequence, forward or backward, and the buffers its threads share. */
 typedef struct {
     real *A, *C, *Y, *dA, *dc, *DC;
-    const real *R, *bias, *h0, *c0, *f_fixed, *dY, *dh_T;
+    const real *R, *bias, *h0, *c0, *dY, *dh_T;
     real *R_chunked, *work; /* forward: R's rows in chunked order, and R h_{t-1}; backward: dh_t */
     long T, B, H, G;
     int skip_first_product; /* forward: h_{-1} = 0, so R h_{-1} = 0 */
     team tm;
     void (*part)(void *job, int k); /* the loop, run by thread k of the team */
+    /* the cell: a subLSTM (f_fixed for the fix-subLSTM) or an LSTM variant */
+    int lstm, phi1, phi2, coupled;
+    const real *f_fixed, *w_ci, *w_cf, *w_co;
 } job;
 
 /* Run job->part in each thread of the team. */
@@ -251,7 +256,7 @@ static inline long chunked(long u, long g, long H, long G)
  * thread's run of chunks is one block of rows, and the columns of S = h_{t-1} R^T (B, G*H)
  * come out in the same order: one product per thread and step.
  */
-static void sublstm_forward_part(void *p, int k)
+static void forward_part(void *p, int k)
 {
     job *j = p;
     team *tm = &j->tm;
@@ -279,19 +284,25 @@ static void sublstm_forward_part(void *p, int k)
         for (long b = 0; b < B; b++) {
             real *a = j->A + (t * B + b) * GH;
             const real *s = j->work + b * GH;
-            for (long c0 = u0; c0 < u1; c0 += CHUNK) { /* the gates: sigma(W x_t + R h_{t-1} + b) */
+            for (long c0 = u0; c0 < u1; c0 += CHUNK) { /* a = W x_t + R h_{t-1} + b */
                 const long units = u1 - c0 < CHUNK ? u1 - c0 : CHUNK;
                 for (long g = 0; g < G; g++) {
                     real *gate = a + g * H + c0;
                     const real *rh = s + chunked(c0, g, H, G), *bias = j->bias + g * H + c0;
                     for (long u = 0; u < units; u++)
-                        gate[u] = sigmoid(gate[u] + rh[u] + bias[u]);
+                        gate[u] += rh[u] + bias[u];
                 }
             }
-            const real *f = j->f_fixed ? j->f_fixed + u0 : a + H + u0;
             const long off = (t * B + b) * H + u0;
-            sublstm_forward_units(a + u0, f, a + (G - 2) * H + u0, a + (G - 1) * H + u0,
-                                  c_prev + b * H + u0, j->C + off, j->Y + off, n);
+            real *i = a + u0, *f = G == 4 ? a + H + u0 : NULL;
+            real *z = a + (G - 2) * H + u0, *o = a + (G - 1) * H + u0;
+            if (j->lstm)
+                lstm_forward_units(i, f, z, o, c_prev + b * H + u0, j->C + off, j->Y + off,
+                                   j->w_ci ? j->w_ci + u0 : NULL, j->w_cf ? j->w_cf + u0 : NULL,
+                                   j->w_co ? j->w_co + u0 : NULL, j->phi1, j->phi2, j->coupled, n);
+            else
+                sublstm_forward_units(i, f, z, o, j->f_fixed ? j->f_fixed + u0 : NULL,
+                                      c_prev + b * H + u0, j->C + off, j->Y + off, n);
         }
         if (timed) {
             tm->busy[k] = microseconds() - start;
@@ -300,43 +311,28 @@ static void sublstm_forward_part(void *p, int k)
     }
 }
 
-/*
- * subLSTM forward over a sequence.
- *   in:  A = W x_t for every t;  R;  bias (G*H) = b_ih + b_hh;  h0, c0;  f_fixed
- *   out: A <- the gates;  C, Y = c_t, h_t for every t
- * Returns 0, or -1 when memory runs out.
- */
-int sublstm_forward_sequence(real *A, real *C, real *Y, const real *R, const real *bias,
-                             const real *h0, const real *c0, const real *f_fixed, long T,
-                             long B, long H, int skip_first_product, int threads)
+/* Run the forward loop of *j (its buffers and cell set): 0, or -1 when memory runs out. */
+static int forward(job *j, int threads)
 {
-    const long G = f_fixed ? 3 : 4;
-    job *j = calloc(1, sizeof(job));
-    if (!j)
-        return -1;
-    *j = (job){.A = A, .C = C, .Y = Y, .R = R, .bias = bias, .h0 = h0, .c0 = c0,
-               .f_fixed = f_fixed,
-               .T = T, .B = B, .H = H, .G = G, .skip_first_product = skip_first_product,
-               .part = sublstm_forward_part};
-    j->R_chunked = malloc(sizeof(real) * G * H * H);
-    j->work = malloc(sizeof(real) * G * H * B);
+    j->part = forward_part;
+    j->R_chunked = malloc(sizeof(real) * j->G * j->H * j->H);
+    j->work = malloc(sizeof(real) * j->G * j->H * j->B);
     const int ok = j->R_chunked && j->work;
     if (ok)
         run(j, threads);
     free(j->R_chunked);
     free(j->work);
-    free(j);
     return ok ? 0 : -1;
 }
 
 /* Backward, by thread k; dh (B, H) is shared, each thread filling its own columns. */
-static void sublstm_backward_part(void *p, int k)
+static void backward_part(void *p, int k)
 {
     job *j = p;
     team *tm = &j->tm;
     const long T = j->T, B = j->B, H = j->H, G = j->G, GH = G * H;
     const int timed = tm->threads > 1;
-    real *dh = j->work;
+    real *dh = j->work, *scratch = j->work + B * H; /* scratch: 2 values per hidden unit */
     int sense = 0;
     for (long t = T - 1; t >= 0; t--) {
         const double start = timed ? microseconds() : 0;
@@ -355,19 +351,56 @@ static void sublstm_backward_part(void *p, int k)
         for (long b = 0; b < B; b++) {
             const real *g = j->A + (t * B + b) * GH;
             real *da = j->dA + (t * B + b) * GH;
-            const real *f = j->f_fixed ? j->f_fixed + u0 : g + H + u0;
-            const long off = b * H + u0;
-            sublstm_backward_units(g + u0, f, g + (G - 2) * H + u0, g + (G - 1) * H + u0,
-                                   c_prev + off, j->Y + t * B * H + off, dh + off, j->dc + off,
-                                   da + u0, j->f_fixed ? NULL : da + H + u0,
-                                   da + (G - 2) * H + u0, da + (G - 1) * H + u0,
-                                   j->DC ? j->DC + t * B * H + off : NULL, n);
+            const long off = b * H + u0, has_f = G == 4;
+            const real *i = g + u0, *f = has_f ? g + H + u0 : NULL;
+            const real *z = g + (G - 2) * H + u0, *o = g + (G - 1) * H + u0;
+            real *da_i = da + u0, *da_f = has_f ? da + H + u0 : NULL;
+            real *da_z = da + (G - 2) * H + u0, *da_o = da + (G - 1) * H + u0;
+            if (j->lstm)
+                lstm_backward_units(i, f, z, o, c_prev + off, j->C + t * B * H + off, dh + off,
+                                    j->dc + off, da_i, da_f, da_z, da_o,
+                                    j->w_ci ? j->w_ci + u0 : NULL, j->w_cf ? j->w_cf + u0 : NULL,
+                                    j->w_co ? j->w_co + u0 : NULL, j->phi1, j->phi2, j->coupled,
+                                    scratch + 2 * u0, n);
+            else
+                sublstm_backward_units(i, j->f_fixed ? j->f_fixed + u0 : f, z, o, c_prev + off,
+                                       j->Y + t * B * H + off, dh + off, j->dc + off, da_i,
+                                       da_f, da_z, da_o, j->DC ? j->DC + t * B * H + off : NULL,
+                                       n);
         }
         if (timed) {
             tm->busy[k] = microseconds() - start;
             team_wait(tm, H, &sense); /* da_t complete */
         }
     }
+}
+
+/* Run the backward loop of *j (its buffers and cell set): 0, or -1 when memory runs out. */
+static int backward(job *j, int threads)
+{
+    j->part = backward_part;
+    j->work = malloc(sizeof(real) * (j->B + 2) * j->H);
+    if (!j->work)
+        return -1;
+    run(j, threads);
+    free(j->work);
+    return 0;
+}
+
+/*
+ * subLSTM forward over a sequence.
+ *   in:  A = W x_t for every t;  R;  bias (G*H) = b_ih + b_hh;  h0, c0;  f_fixed
+ *   out: A <- the gates;  C, Y = c_t, h_t for every t
+ * Returns 0, or -1 when memory runs out.
+ */
+int sublstm_forward_sequence(real *A, real *C, real *Y, const real *R, const real *bias,
+                             const real *h0, const real *c0, const real *f_fixed, long T,
+                             long B, long H, int skip_first_product, int threads)
+{
+    job j = {.A = A, .C = C, .Y = Y, .R = R, .bias = bias, .h0 = h0, .c0 = c0,
+             .f_fixed = f_fixed, .T = T, .B = B, .H = H, .G = f_fixed ? 3 : 4,
+             .skip_first_product = skip_first_product};
+    return forward(&j, threads);
 }
 
 /*
@@ -382,17 +415,46 @@ int sublstm_backward_sequence(const real *A, const real *C, const real *Y, const
                               real *dA, real *DC, const real *f_fixed, long T, long B, long H,
                               int threads)
 {
-    job *j = calloc(1, sizeof(job));
-    if (!j)
-        return -1;
-    *j = (job){.A = (real *)A, .C = (real *)C, .Y = (real *)Y, .dA = dA, .dc = dc, .DC = DC,
-               .R = R, .c0 = c0, .f_fixed = f_fixed, .dY = dY, .dh_T = dh_T,
-               .T = T, .B = B, .H = H, .G = f_fixed ? 3 : 4, .part = sublstm_backward_part};
-    j->work = malloc(sizeof(real) * B * H);
-    const int ok = j->work != NULL;
-    if (ok)
-        run(j, threads);
-    free(j->work);
-    free(j);
-    return ok ? 0 : -1;
+    job j = {.A = (real *)A, .C = (real *)C, .Y = (real *)Y, .dA = dA, .dc = dc, .DC = DC,
+             .R = R, .c0 = c0, .f_fixed = f_fixed, .dY = dY, .dh_T = dh_T,
+             .T = T, .B = B, .H = H, .G = f_fixed ? 3 : 4};
+    return backward(&j, threads);
+}
+
+/*
+ * LSTM variant forward over a sequence: phi1, phi2 (codes of steps.c), peephole weights w_ci,
+ * w_cf, w_co (H) or NULL, coupled gates (then G = 3: i, z, o).
+ *   in:  A = W x_t for every t;  R;  bias (G*H) = b_ih + b_hh;  h0, c0
+ *   out: A <- the gates i, f, z = phi1(a_z), o;  C, Y = c_t, h_t for every t
+ * Returns 0, or -1 when memory runs out.
+ */
+int lstm_forward_sequence(real *A, real *C, real *Y, const real *R, const real *bias,
+                          const real *h0, const real *c0, const real *w_ci, const real *w_cf,
+                          const real *w_co, int phi1, int phi2, int coupled, long T, long B,
+                          long H, int skip_first_product, int threads)
+{
+    job j = {.A = A, .C = C, .Y = Y, .R = R, .bias = bias, .h0 = h0, .c0 = c0, .lstm = 1,
+             .phi1 = phi1, .phi2 = phi2, .coupled = coupled, .w_ci = w_ci, .w_cf = w_cf,
+             .w_co = w_co, .T = T, .B = B, .H = H, .G = coupled ? 3 : 4,
+             .skip_first_product = skip_first_product};
+    return forward(&j, threads);
+}
+
+/*
+ * LSTM variant backward through a sequence (BPTT), the cell as in lstm_forward_sequence.
+ *   in:  A the gates, C from the forward;  R;  c0;  dY (T, B, H) = dL/dh_t from above;
+ *        dh_T, dc (B, H) = dL/dh_{T-1}, dL/dc_{T-1} through the final state
+ *   out: dA = da_t for every t;  dc <- what reaches c_{-1}
+ * Returns 0, or -1 when memory runs out.
+ */
+int lstm_backward_sequence(const real *A, const real *C, const real *R, const real *c0,
+                           const real *dY, const real *dh_T, real *dc, real *dA,
+                           const real *w_ci, const real *w_cf, const real *w_co, int phi1,
+                           int phi2, int coupled, long T, long B, long H, int threads)
+{
+    job j = {.A = (real *)A, .C = (real *)C, .dA = dA, .dc = dc, .R = R, .c0 = c0,
+             .dY = dY, .dh_T = dh_T, .lstm = 1, .phi1 = phi1, .phi2 = phi2,
+             .coupled = coupled, .w_ci = w_ci, .w_cf = w_cf, .w_co = w_co,
+             .T = T, .B = B, .H = H, .G = coupled ? 3 : 4};
+    return backward(&j, threads);
 }

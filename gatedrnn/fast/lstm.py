@@ -22,9 +22,10 @@ Backward (:func:`~.sequence.memory_bptt`), with ``p = φ2(c_t)``:
 
 Peepholes: ``dw_ci = Σ da_i ⊙ c_{t-1}``, ``dw_cf = Σ da_f ⊙ c_{t-1}``, ``dw_co = Σ da_o ⊙ c_t``.
 
-Each step's pointwise work runs in one call of the compiled ``lstm_forward`` and
-``lstm_backward`` (``steps.c``, :mod:`.compiled`) where they are available and neither φ is the
-power law; otherwise in the torch operations below. Both write the same buffers.
+Where the compiled loops are available (:mod:`.compiled`) and neither φ is the power law, the
+whole loop runs in C (``loops.c``: ``lstm_forward_sequence``, ``lstm_backward_sequence``),
+the hidden units shared among torch's threads; otherwise in the torch operations below. Both
+write the same buffers.
 """
 
 from __future__ import annotations
@@ -32,12 +33,11 @@ from __future__ import annotations
 import torch
 from torch import Tensor
 
-from . import compiled
+from . import compiled, runtime
 from .activations import Activation
 from .sequence import (
     Kernel,
     memory_bptt,
-    memory_bptt_compiled,
     memory_cell_buffers,
     memory_cell_grads,
     mul_previous_,
@@ -49,7 +49,7 @@ from .sequence import (
 class LSTMKernel(Kernel):
     def __init__(self, phi1: Activation, phi2: Activation, peephole: bool, coupled: bool):
         self.phi1, self.phi2 = phi1, phi2
-        self.has_compiled_steps = phi1.code is not None and phi2.code is not None
+        self.has_compiled_loop = phi1.code is not None and phi2.code is not None
         self.peephole, self.coupled = peephole, coupled
         self.G = 3 if coupled else 4  # gate blocks: (i, z, o) or (i, f, z, o)
 
@@ -82,20 +82,25 @@ class LSTMKernel(Kernel):
     def forward(self, x, state, params):
         h0, c0 = state
         R = params[1]
-        A, C, Y = memory_cell_buffers(x, params, self.G)  # W x_t + b (then the gates), c_t, h_t
         peepholes = self._peepholes(params)
-        steps = self._steps(A)
-        if steps is not None:
-            self._forward_compiled(steps, A, C, Y, R, h0, c0.contiguous(), peepholes)
+        loops = self._loops(x)
+        # A: W x_t + b, then the gates (the compiled loop adds b itself); C, Y: c_t, h_t
+        A, C, Y = memory_cell_buffers(x, params, self.G, add_bias=loops is None)
+        if loops is not None:
+            self._forward_loop(loops, A, C, Y, R, params[2] + params[3], h0, c0, peepholes)
         else:
             self._forward_torch(A, C, Y, R, h0, c0, peepholes)
         return (Y, Y[-1].clone(), C[-1].clone()), (A, C, Y)
 
-    def _steps(self, A: Tensor):
-        """The compiled steps, when both φ have a C form (not the power law)."""
-        if not self.has_compiled_steps:
+    def _loops(self, t: Tensor):
+        """The compiled loops, when both φ have a C form (not the power law)."""
+        if not self.has_compiled_loop:
             return None
-        return compiled.steps(A.dtype, A.device)
+        return compiled.loops(t.dtype, t.device)
+
+    def _options(self) -> tuple[int, int, int]:
+        """φ1, φ2 (their codes in steps.c) and coupled, as the compiled loops take them."""
+        return self.phi1.code, self.phi2.code, int(self.coupled)
 
     def _forward_torch(self, A, C, Y, R, h0, c0, peepholes):
         T, B, GH = A.shape
@@ -128,21 +133,23 @@ class LSTMKernel(Kernel):
             o.sigmoid_()  # o = σ(a_o)
             h = phi2.into(c, h_t).mul_(o)  # h = o ⊙ φ2(c)
 
-    def _forward_compiled(self, steps, A, C, Y, R, h0, c0, peepholes):
+    def _forward_loop(self, loops, A, C, Y, R, b, h0, c0, peepholes):
+        """The whole loop in C (``loops.c``): the same steps, the hidden units shared by threads.
+
+        ``A`` holds ``W x_t`` without the bias ``b``, which the loop adds.
+        """
         T, B, GH = A.shape
-        a_p, c_p, y_p = compiled.pointers(A), compiled.pointers(C), compiled.pointers(Y)
-        peepholes = [None if w is None else w.contiguous() for w in peepholes]  # kept alive
-        w_p = [None if w is None else w.data_ptr() for w in peepholes]  # (H,) each
-        options = (self.phi1.code, self.phi2.code, int(self.coupled), B, GH // self.G)
-        R_T = transposed(R)  # (H, G·H)
-        h, c_prev = h0, c0.data_ptr()
-        for t, (a, h_t) in enumerate(zip(A.unbind(0), Y.unbind(0), strict=True)):
-            if t > 0 or not self.zero_state:
-                a.addmm_(h, R_T)  # a = W x_t + R h_{t-1} + b     (B, G·H)
-            # i, f = σ(a_i, a_f [+ peepholes]);  z = φ1(a_z);  c = f ⊙ c_{t-1} + i ⊙ z;
-            # o = σ(a_o [+ w_co ⊙ c]);  h = o ⊙ φ2(c)
-            steps.lstm_forward(a_p[t], c_prev, c_p[t], y_p[t], *w_p, *options)
-            h, c_prev = h_t, c_p[t]
+        H = GH // self.G
+        h0, c0, R = h0.contiguous(), c0.contiguous(), R.contiguous()
+        pointers = [t.data_ptr() for t in (A, C, Y, R, b, h0, c0)]
+        weights = _contiguous(peepholes)  # kept alive while their pointers are in use
+        key = ("LSTM forward", A.dtype, self._options(), self.peephole)
+        with runtime.arranged(key, B, H, self.G, T) as threads:
+            failed = loops.lstm_forward_sequence(
+                *pointers, *_pointers(weights), *self._options(), T, B, H, self.zero_state, threads
+            )
+        if failed:
+            raise MemoryError("no memory for the LSTM's forward loop")
 
     def backward(self, needs, x, state, params, saved, grads):
         h0, c0 = state
@@ -150,9 +157,9 @@ class LSTMKernel(Kernel):
         peepholes = self._peepholes(params)
         A, C, Y = saved  # A holds i, f, z = φ1(a_z), o
         H = A.shape[2] // self.G
-        steps = self._steps(A)
-        if steps is not None:
-            dA, dc_f = self._bptt_compiled(steps, A, C, R, c0, peepholes, grads)
+        loops = self._loops(A)
+        if loops is not None:
+            dA, dc_f = self._bptt_loop(loops, A, C, R, c0, peepholes, grads)
         else:
             dA, dc_f = self._bptt_torch(A, C, R, c0, peepholes, grads)
 
@@ -204,24 +211,34 @@ class LSTMKernel(Kernel):
 
         return dA, memory_bptt(dA, dY, dh_T, dc_T, R, prepare, output_gate=True)
 
-    def _bptt_compiled(self, steps, A, C, R, c0, peepholes, grads):
-        """The same as :meth:`_bptt_torch`, each step's pointwise work in ``lstm_backward``."""
-        dY, dh_T, dc_T = grads
-        B, H = A.shape[1], A.shape[2] // self.G
+    def _bptt_loop(self, loops, A, C, R, c0, peepholes, grads):
+        """The same as :meth:`_bptt_torch`, the whole loop in C (``loops.c``)."""
+        dY, dh_T, dc_T = (g.contiguous() for g in grads)
+        T, B, GH = A.shape
+        H = GH // self.G
         dA = torch.empty_like(A)
-        scratch = A.new_empty(2 * H)
-        peepholes = [None if w is None else w.contiguous() for w in peepholes]  # kept alive
-        w_p = [None if w is None else w.data_ptr() for w in peepholes]  # (H,) each
-        options = (self.phi1.code, self.phi2.code, int(self.coupled), scratch.data_ptr(), B, H)
-        a_p, c_p, da_p = compiled.pointers(A), compiled.pointers(C), compiled.pointers(dA)
-        c0 = c0.contiguous()  # kept alive while its pointer is in use
-        c_prev_p = [c0.data_ptr(), *c_p[:-1]]
+        dc = dc_T.clone()  # carried back from step to step, until it reaches c_{-1}
+        c0, R = c0.contiguous(), R.contiguous()
+        pointers = [t.data_ptr() for t in (A, C, R, c0, dY, dh_T, dc, dA)]
+        weights = _contiguous(peepholes)  # kept alive while their pointers are in use
+        key = ("LSTM backward", A.dtype, self._options(), self.peephole)
+        with runtime.arranged(key, B, H, self.G, T) as threads:
+            failed = loops.lstm_backward_sequence(
+                *pointers, *_pointers(weights), *self._options(), T, B, H, threads
+            )
+        if failed:
+            raise MemoryError("no memory for the LSTM's backward loop")
+        return dA, dc
 
-        def step(t, dh, dc):
-            # da_o;  dc_t = dc + dh_t ⊙ ∂h/∂c;  da_i, da_f, da_z;  dc = dc_t ⊙ ∂c_t/∂c_{t-1}
-            steps.lstm_backward(a_p[t], c_prev_p[t], c_p[t], dh, dc, da_p[t], *w_p, *options)
 
-        return dA, memory_bptt_compiled(dA, dY, dh_T, dc_T, R, step)
+def _contiguous(tensors):
+    """Each tensor contiguous, None kept."""
+    return [None if t is None else t.contiguous() for t in tensors]
+
+
+def _pointers(tensors):
+    """The data pointers of contiguous tensors, None for None."""
+    return [None if t is None else t.data_ptr() for t in tensors]
 
 
 def _sum_previous(da: Tensor, C: Tensor, c0: Tensor) -> Tensor:

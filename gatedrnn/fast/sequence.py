@@ -13,6 +13,10 @@ Every fused family (LSTM variants, subLSTM, simple-GRU, GRU, rate networks) foll
 4. **Weight gradients after the loop**, in one big product each: ``dW = dAᵀ x``,
    ``dR = Σ_t dA_tᵀ h_{t-1}``, ``db = Σ dA``; ``dx = dA W`` only when x needs it.
 
+For the subLSTM and the LSTM variants, loops 2 and 3 run in C where they are compiled
+(``loops.c``, :mod:`.compiled`): the same equations, with the hidden units shared among torch's
+threads. The GRU's steps call C for their pointwise work (``steps.c``).
+
 Second derivatives (``create_graph=True``, Hessian-vector products, gradient penalties) and
 batched gradients (``torch.func``, ``jacobian(..., vectorize=True)``) replay the readable loop of
 the cells with autograd instead, so they are exact; only first-order backward uses the
@@ -310,35 +314,6 @@ def memory_bptt(
         if on_block is not None:
             on_block(s, DC[:, :, 0])
     return dc_f
-
-
-def memory_bptt_compiled(
-    dA: Tensor,
-    dY: Tensor,
-    dh_T: Tensor,
-    dc_T: Tensor,
-    R: Tensor,
-    step: Callable[[int, int, int], None],
-) -> Tensor:
-    """:func:`memory_bptt` with each step's pointwise work in one call into ``steps.c``.
-
-    Walking t = T-1 … 0, torch computes ``dh_t = dY_t + Rᵀ da_{t+1}`` into a (B, H) buffer,
-    then ``step(t, dh, dc)`` (the buffers' data pointers) writes ``da_t`` into ``dA[t]`` and
-    turns ``dc`` (what reaches ``c_t`` from step t+1) into what reaches ``c_{t-1}``. Returns
-    that gradient once it reaches ``c_{-1}``.
-    """
-    T, B, _ = dA.shape
-    H = dY.shape[2]
-    dh = dA.new_empty(B, H)  # dh_t
-    dc = dA.new_empty(B, H).copy_(dc_T)  # carried back from step to step
-    dY_s, dA_s = dY.unbind(0), dA.unbind(0)
-    dh_p, dc_p = dh.data_ptr(), dc.data_ptr()
-    torch.add(dY_s[T - 1], dh_T, out=dh)
-    for t in range(T - 1, -1, -1):
-        if t < T - 1:
-            torch.addmm(dY_s[t], dA_s[t + 1], R, out=dh)  # dh_t = dY_t + Rᵀ da_{t+1}
-        step(t, dh_p, dc_p)
-    return dc
 
 
 def hidden_bptt(

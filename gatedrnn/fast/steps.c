@@ -2,13 +2,13 @@
  * The pointwise work of one time step of the subLSTM, the LSTM variants and the GRU, forward and
  * backward.
  *
- * The fused kernels in lstm.py and gru.py run the loop over time in Python and every matrix
- * product with torch (W x for all steps at once, R h_{t-1} once per step). What is left of a
- * step is a handful of elementwise operations on (B, H) arrays. As separate torch calls they
- * cost more in call overhead than in arithmetic; here each is one call per step. The subLSTM
- * runs its whole loop over time in C (loops.c), on the functions for a range of hidden units
- * below. The Python kernels keep the same equations written with torch operations, used when
- * this file cannot be compiled, and the tests hold the two equal.
+ * The subLSTM and the LSTM variants run their whole loop over time in C (loops.c), on the
+ * functions below for a range of hidden units of one batch element. The GRU (gru.py) runs its
+ * loop in Python and every matrix product with torch; what is left of a step is a handful of
+ * elementwise operations on (B, H) arrays, which cost more in call overhead than in arithmetic
+ * as separate torch calls: here they are one call per step. The Python kernels keep the same
+ * equations written with torch operations, used when this file cannot be compiled, and the
+ * tests hold the two equal.
  *
  * compiled.py builds loops.c, which includes this file, twice: -DREAL_BITS=32 (float) and
  * -DREAL_BITS=64 (double). Every array is C-contiguous. A gate buffer (B, G*H) holds in each row
@@ -108,19 +108,29 @@ static inline real sigmoid_prime(real s) { return s * (1 - s); }
 /*
  * subLSTM, one row of hidden units u0 … u0+n-1 of one batch element (loops.c runs them; each
  * pointer is already offset to unit u0). Gate blocks (i, f, z, o), or (i, z, o) with a fixed
- * forget gate f = sigma(forget_logit).
+ * forget gate f = sigma(forget_logit): then f_fixed points at it, else NULL.
  *
- * Forward, from the gates i = sigma(a_i), f, z = sigma(a_z), o = sigma(a_o) and c_{t-1}:
+ * Forward, from the pre-activations a_i, a_f, a_z, a_o (W x_t + R h_{t-1} + b) and c_{t-1}:
  *
+ *   i, f, z, o <- sigma(a_i), sigma(a_f), sigma(a_z), sigma(a_o)   (the gates, in place)
  *   c = f * c_{t-1} + z - i;   h = sigma(c) - o
  */
-static inline void sublstm_forward_units(const real *restrict i, const real *restrict f,
-                                         const real *restrict z, const real *restrict o,
+static inline void sublstm_forward_units(real *restrict i, real *restrict f, real *restrict z,
+                                         real *restrict o, const real *restrict f_fixed,
                                          const real *restrict c_prev, real *restrict c,
                                          real *restrict h, long n)
 {
     for (long k = 0; k < n; k++) {
-        c[k] = f[k] * c_prev[k] + z[k] - i[k];
+        i[k] = sigmoid(i[k]);
+        z[k] = sigmoid(z[k]);
+        o[k] = sigmoid(o[k]);
+    }
+    if (!f_fixed)
+        for (long k = 0; k < n; k++)
+            f[k] = sigmoid(f[k]);
+    const real *forget = f_fixed ? f_fixed : f;
+    for (long k = 0; k < n; k++) {
+        c[k] = forget[k] * c_prev[k] + z[k] - i[k];
         h[k] = sigmoid(c[k]) - o[k];
     }
 }
@@ -278,50 +288,53 @@ static void phi_prime(int phi, const real *restrict y, real *restrict d, long n)
 }
 
 /*
- * LSTM variant, forward.
+ * LSTM variant, one row of hidden units u0 … u0+n-1 of one batch element (loops.c runs them;
+ * each pointer is already offset to unit u0; f is unused when coupled). Forward, from the
+ * pre-activations a_i, a_f, a_z, a_o (W x_t + R h_{t-1} + b) and c_{t-1}:
  *
- *   in:  a (B, G*H) = W x_t + R h_{t-1} + b;  c_prev (B, H) = c_{t-1}
- *   out: a <- the gates:  i = sigma(a_i + w_ci c_{t-1}),  f = sigma(a_f + w_cf c_{t-1}) or 1 - i,
- *                         z = phi1(a_z),  o = sigma(a_o + w_co c_t)
- *        c = f c_{t-1} + i z  (coupled: c_{t-1} + i (z - c_{t-1}));  h = o phi2(c)
+ *   i = sigma(a_i + w_ci c_{t-1}),  f = sigma(a_f + w_cf c_{t-1}) or 1 - i,  z = phi1(a_z)
+ *   c = f c_{t-1} + i z  (coupled: c_{t-1} + i (z - c_{t-1}))
+ *   o = sigma(a_o + w_co c_t);  h = o phi2(c)
+ *
+ * The gates i, f, z, o replace the pre-activations.
  */
-void lstm_forward(real *restrict a, const real *restrict c_prev, real *restrict c,
-                  real *restrict h, const real *restrict w_ci, const real *restrict w_cf,
-                  const real *restrict w_co, int phi1, int phi2, int coupled, long B, long H)
+static inline void lstm_forward_units(real *restrict i, real *restrict f, real *restrict z,
+                                      real *restrict o, const real *restrict c_prev,
+                                      real *restrict c, real *restrict h,
+                                      const real *restrict w_ci, const real *restrict w_cf,
+                                      const real *restrict w_co, int phi1, int phi2, int coupled,
+                                      long n)
 {
-    const long G = coupled ? 3 : 4;
-    for (long b = 0; b < B; b++) {
-        real *i = a + b * G * H, *f = i + H, *z = i + (G - 2) * H, *o = i + (G - 1) * H;
-        const real *cp = c_prev + b * H;
-        real *cb = c + b * H, *hb = h + b * H;
-        if (w_ci)
-            for (long k = 0; k < H; k++)
-                i[k] += w_ci[k] * cp[k];
-        if (w_cf && !coupled)
-            for (long k = 0; k < H; k++)
-                f[k] += w_cf[k] * cp[k];
-        for (long k = 0; k < (coupled ? H : 2 * H); k++) /* i (and f, next to it) */
-            i[k] = sigmoid(i[k]);
-        phi_apply(phi1, z, z, H);
-        if (coupled)
-            for (long k = 0; k < H; k++)
-                cb[k] = cp[k] + i[k] * (z[k] - cp[k]);
-        else
-            for (long k = 0; k < H; k++)
-                cb[k] = f[k] * cp[k] + i[k] * z[k];
-        if (w_co)
-            for (long k = 0; k < H; k++)
-                o[k] += w_co[k] * cb[k];
-        for (long k = 0; k < H; k++)
-            o[k] = sigmoid(o[k]);
-        phi_apply(phi2, cb, hb, H);
-        for (long k = 0; k < H; k++)
-            hb[k] *= o[k];
-    }
+    if (w_ci)
+        for (long k = 0; k < n; k++)
+            i[k] += w_ci[k] * c_prev[k];
+    if (w_cf && !coupled)
+        for (long k = 0; k < n; k++)
+            f[k] += w_cf[k] * c_prev[k];
+    for (long k = 0; k < n; k++)
+        i[k] = sigmoid(i[k]);
+    if (!coupled)
+        for (long k = 0; k < n; k++)
+            f[k] = sigmoid(f[k]);
+    phi_apply(phi1, z, z, n);
+    if (coupled)
+        for (long k = 0; k < n; k++)
+            c[k] = c_prev[k] + i[k] * (z[k] - c_prev[k]);
+    else
+        for (long k = 0; k < n; k++)
+            c[k] = f[k] * c_prev[k] + i[k] * z[k];
+    if (w_co)
+        for (long k = 0; k < n; k++)
+            o[k] += w_co[k] * c[k];
+    for (long k = 0; k < n; k++)
+        o[k] = sigmoid(o[k]);
+    phi_apply(phi2, c, h, n);
+    for (long k = 0; k < n; k++)
+        h[k] *= o[k];
 }
 
 /*
- * LSTM variant, backward through step t. With p = phi2(c_t):
+ * LSTM variant, backward through step t, for the same row of units. With p = phi2(c_t):
  *
  *   da_o = dh p sigma'(o),   dh/dc_t = o phi2'(c_t) + w_co p sigma'(o)
  *   dc_t = dc + dh dh/dc_t                   (dc on entry: what reaches c_t from step t+1)
@@ -329,58 +342,53 @@ void lstm_forward(real *restrict a, const real *restrict c_prev, real *restrict 
  *   da_f = dc_t c_{t-1} sigma'(f),   da_z = dc_t i phi1'(z)
  *   dc  <- dc_t f  (coupled: dc_t (1 - i))  + w_ci da_i + w_cf da_f
  *
- *   in:  g (B, G*H) the gates;  c_prev, c (B, H) = c_{t-1}, c_t;  dh (B, H) = dL/dh_t;
- *        scratch: 2H values
- *   out: da (B, G*H);  dc (B, H) updated in place
+ *   in:  the gates i, f, z, o;  c_prev, c = c_{t-1}, c_t;  dh = dL/dh_t;  scratch: 2n values
+ *   out: da_i, da_f, da_z, da_o;  dc updated in place
  */
-void lstm_backward(const real *restrict g, const real *restrict c_prev, const real *restrict c,
-                   const real *restrict dh, real *restrict dc, real *restrict da,
-                   const real *restrict w_ci, const real *restrict w_cf,
-                   const real *restrict w_co, int phi1, int phi2, int coupled,
-                   real *restrict scratch, long B, long H)
+static inline void lstm_backward_units(const real *restrict i, const real *restrict f,
+                                       const real *restrict z, const real *restrict o,
+                                       const real *restrict c_prev, const real *restrict c,
+                                       const real *restrict dh, real *restrict dc,
+                                       real *restrict da_i, real *restrict da_f,
+                                       real *restrict da_z, real *restrict da_o,
+                                       const real *restrict w_ci, const real *restrict w_cf,
+                                       const real *restrict w_co, int phi1, int phi2,
+                                       int coupled, real *restrict scratch, long n)
 {
-    const long G = coupled ? 3 : 4;
-    real *p = scratch, *q = scratch + H; /* p = phi2(c_t), then dc_t;  q = dh/dc_t, then phi1' */
-    for (long b = 0; b < B; b++) {
-        const real *i = g + b * G * H, *f = i + H, *z = i + (G - 2) * H, *o = i + (G - 1) * H;
-        const real *cp = c_prev + b * H, *dhb = dh + b * H;
-        real *dcb = dc + b * H;
-        real *da_i = da + b * G * H, *da_f = da_i + H, *da_z = da_i + (G - 2) * H;
-        real *da_o = da_i + (G - 1) * H;
-        phi_apply(phi2, c + b * H, p, H);
-        phi_prime(phi2, p, q, H);
-        if (w_co)
-            for (long k = 0; k < H; k++) {
-                real p_sigma_o = p[k] * sigmoid_prime(o[k]);
-                da_o[k] = dhb[k] * p_sigma_o;
-                q[k] = o[k] * q[k] + w_co[k] * p_sigma_o;
-            }
-        else
-            for (long k = 0; k < H; k++) {
-                da_o[k] = dhb[k] * p[k] * sigmoid_prime(o[k]);
-                q[k] = o[k] * q[k];
-            }
-        for (long k = 0; k < H; k++)
-            p[k] = dcb[k] + dhb[k] * q[k]; /* dc_t */
-        phi_prime(phi1, z, q, H);
-        if (coupled)
-            for (long k = 0; k < H; k++) {
-                da_i[k] = p[k] * (z[k] - cp[k]) * sigmoid_prime(i[k]);
-                da_z[k] = p[k] * i[k] * q[k];
-                dcb[k] = p[k] * (1 - i[k]);
-            }
-        else
-            for (long k = 0; k < H; k++) {
-                da_i[k] = p[k] * z[k] * sigmoid_prime(i[k]);
-                da_f[k] = p[k] * cp[k] * sigmoid_prime(f[k]);
-                da_z[k] = p[k] * i[k] * q[k];
-                dcb[k] = p[k] * f[k];
-            }
-        if (w_ci)
-            for (long k = 0; k < H; k++)
-                dcb[k] += w_ci[k] * da_i[k];
-        if (w_cf && !coupled)
-            for (long k = 0; k < H; k++)
-                dcb[k] += w_cf[k] * da_f[k];
-    }
+    real *p = scratch, *q = scratch + n; /* p = phi2(c_t), then dc_t;  q = dh/dc_t, then phi1' */
+    phi_apply(phi2, c, p, n);
+    phi_prime(phi2, p, q, n);
+    if (w_co)
+        for (long k = 0; k < n; k++) {
+            real p_sigma_o = p[k] * sigmoid_prime(o[k]);
+            da_o[k] = dh[k] * p_sigma_o;
+            q[k] = o[k] * q[k] + w_co[k] * p_sigma_o;
+        }
+    else
+        for (long k = 0; k < n; k++) {
+            da_o[k] = dh[k] * p[k] * sigmoid_prime(o[k]);
+            q[k] = o[k] * q[k];
+        }
+    for (long k = 0; k < n; k++)
+        p[k] = dc[k] + dh[k] * q[k]; /* dc_t */
+    phi_prime(phi1, z, q, n);
+    if (coupled)
+        for (long k = 0; k < n; k++) {
+            da_i[k] = p[k] * (z[k] - c_prev[k]) * sigmoid_prime(i[k]);
+            da_z[k] = p[k] * i[k] * q[k];
+            dc[k] = p[k] * (1 - i[k]);
+        }
+    else
+        for (long k = 0; k < n; k++) {
+            da_i[k] = p[k] * z[k] * sigmoid_prime(i[k]);
+            da_f[k] = p[k] * c_prev[k] * sigmoid_prime(f[k]);
+            da_z[k] = p[k] * i[k] * q[k];
+            dc[k] = p[k] * f[k];
+        }
+    if (w_ci)
+        for (long k = 0; k < n; k++)
+            dc[k] += w_ci[k] * da_i[k];
+    if (w_cf && !coupled)
+        for (long k = 0; k < n; k++)
+            dc[k] += w_cf[k] * da_f[k];
 }
