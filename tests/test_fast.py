@@ -37,7 +37,7 @@ CELLS = {
     ),
     "simple-gru": (lambda I, H: G.SimpleGRUCell(I, H), "fused SimpleGRU"),
     "simple-gru-relu": (lambda I, H: G.SimpleGRUCell(I, H, phi="relu"), "fused SimpleGRU"),
-    "gru": (lambda I, H: G.GRUCell(I, H), "fused GRUAfter, compiled steps"),
+    "gru": (lambda I, H: G.GRUCell(I, H), "fused GRUAfter, compiled loop"),
     "gru-reset-before": (lambda I, H: G.GRUCell(I, H, reset="before"), "fused GRUBefore"),
     "rate-tanh": (lambda I, H: G.RateCell(I, H, tau=4.0), "fused Rate"),
     "rate-relu-dale": (lambda I, H: G.RateCell(I, H, tau=3.0, phi="relu", dale=0.8), "fused Rate"),
@@ -97,12 +97,11 @@ def _compare(make, dtype, *, T, layers, given, batch_first, B=3, I=3, H=5):
         torch.testing.assert_close(got, want, **TOLERANCE[dtype])
 
 
-COMPILED = (", compiled steps", ", compiled loop")
-# every cell; those with compiled steps or a compiled loop also with their torch-operation steps;
-# those with a compiled loop also with their hidden units shared among three threads
+COMPILED = ", compiled loop"
+# every cell; those with a compiled loop also with their torch-operation steps, and with their
+# hidden units shared among three threads
 CASES = [(name, "compiled" if path.endswith(COMPILED) else "") for name, (_, path) in CELLS.items()]
-CASES += [(name, "torch-steps") for name, steps in CASES if steps == "compiled"]
-CASES += [(name, "3-threads") for name, (_, path) in CELLS.items() if path.endswith(COMPILED[1])]
+CASES += [(name, other) for name, steps in CASES if steps for other in ("torch-steps", "3-threads")]
 CASES = [pytest.param(n, s, id=f"{n}-{s}".strip("-")) for n, s in sorted(CASES)]
 
 
@@ -113,8 +112,8 @@ def test_fast_path_equals_readable_cells(name, steps, dtype, monkeypatch):
     make, path = CELLS[name]
     if steps == "torch-steps":
         monkeypatch.setenv("GATEDRNN_COMPILED", "0")
-        path = path.removesuffix(COMPILED[0]).removesuffix(COMPILED[1])
-    elif steps and compiled.steps(dtype, torch.device("cpu")) is None:
+        path = path.removesuffix(COMPILED)
+    elif steps and compiled.loops(dtype, torch.device("cpu")) is None:
         pytest.skip(compiled.status())  # test_fast_compiled fails where a compiler exists
     if steps == "3-threads":  # more threads than this machine may have cores: they take turns
         if runtime.openmp() is None:

@@ -1,4 +1,4 @@
-"""The compiled steps (gatedrnn/fast/steps.c): their build, their arithmetic, and the fallback."""
+"""The compiled loops (gatedrnn/fast/loops.c, steps.c): their build, arithmetic and fallbacks."""
 
 from __future__ import annotations
 
@@ -23,7 +23,7 @@ needs_compiler = pytest.mark.skipif(not HAS_COMPILER, reason="no C compiler on t
 
 @pytest.fixture
 def fresh_build(tmp_path, monkeypatch):
-    """An empty kernel cache and no library loaded yet: the next use compiles ``steps.c``."""
+    """An empty kernel cache and no library loaded yet: the next use compiles ``loops.c``."""
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
     monkeypatch.setattr(compiled, "_loaded", {})
     monkeypatch.setattr(compiled, "_status", {})
@@ -32,15 +32,15 @@ def fresh_build(tmp_path, monkeypatch):
 
 @needs_compiler
 @pytest.mark.parametrize("dtype", [torch.float32, torch.float64], ids=["float32", "float64"])
-def test_the_steps_compile_where_a_c_compiler_exists(fresh_build, dtype):
-    assert compiled.steps(dtype, CPU) is not None, compiled.status()
-    assert "compiled steps in use" in compiled.status()
-    assert list((fresh_build / "gatedrnn" / "kernels").glob("steps*.so"))
+def test_the_loops_compile_where_a_c_compiler_exists(fresh_build, dtype):
+    assert compiled.library(dtype, CPU) is not None, compiled.status()
+    assert "compiled loops" in compiled.status()
+    assert list((fresh_build / "gatedrnn" / "kernels").glob("loops*.so"))
 
 
 def test_other_dtypes_and_devices_use_torch_operations():
-    assert compiled.steps(torch.float16, CPU) is None
-    assert compiled.steps(torch.float32, torch.device("meta")) is None
+    assert compiled.loops(torch.float16, CPU) is None
+    assert compiled.loops(torch.float32, torch.device("meta")) is None
 
 
 @pytest.mark.parametrize(
@@ -50,7 +50,7 @@ def test_other_dtypes_and_devices_use_torch_operations():
         pytest.param("source", id="source-does-not-compile"),
     ],
 )
-def test_without_the_compiled_steps_the_torch_steps_give_the_same_answer(
+def test_without_the_compiled_loops_the_torch_steps_give_the_same_answer(
     fresh_build, monkeypatch, broken
 ):
     torch.manual_seed(0)
@@ -67,9 +67,9 @@ def test_without_the_compiled_steps_the_torch_steps_give_the_same_answer(
         source.write_text("this is not C\n")
         monkeypatch.setattr(compiled, "SOURCE", source)
     monkeypatch.setattr(compiled, "_loaded", {})  # forget the library the first run loaded
-    assert compiled.steps(torch.float32, CPU) is None
+    assert compiled.loops(torch.float32, CPU) is None
     assert "unavailable" in compiled.status()
-    assert fast.describe(rnn.layers[0]) == "fused SubLSTM"  # no ", compiled steps"
+    assert fast.describe(rnn.layers[0]) == "fused SubLSTM"  # no ", compiled loop"
     got = rnn(x)[0]
     got_grads = torch.autograd.grad(got.sum(), list(rnn.parameters()))
     torch.testing.assert_close(got, want, rtol=1e-5, atol=1e-6)
@@ -78,17 +78,17 @@ def test_without_the_compiled_steps_the_torch_steps_give_the_same_answer(
 
 
 def test_a_cached_library_that_does_not_load_is_removed(fresh_build, monkeypatch):
-    junk = fresh_build / "steps32-junk.so"
+    junk = fresh_build / "loops32-junk.so"
     junk.write_bytes(b"not a shared library")
     monkeypatch.setattr(compiled, "_build", lambda bits: junk)
-    assert compiled.steps(torch.float32, CPU) is None  # this process uses torch operations
+    assert compiled.loops(torch.float32, CPU) is None  # this process uses torch operations
     assert "unavailable" in compiled.status()
     assert not junk.exists()  # and the next one builds the library afresh
 
 
 @needs_compiler
 @pytest.mark.parametrize("blas", ["missing", "multiplies-wrongly"])
-def test_without_a_working_blas_the_subLSTM_runs_its_torch_steps(fresh_build, monkeypatch, blas):
+def test_without_a_working_blas_the_torch_steps_run(fresh_build, monkeypatch, blas):
     """The compiled loop needs torch's BLAS; checked at load with a product it must get right."""
     torch.manual_seed(0)
     rnn = G.Recurrent(G.SubLSTMCell(3, 4), 2)
@@ -100,12 +100,12 @@ def test_without_a_working_blas_the_subLSTM_runs_its_torch_steps(fresh_build, mo
         getpid = ctypes.cast(ctypes.CDLL(None).getpid, ctypes.c_void_p).value
         monkeypatch.setattr(runtime, "gemm", lambda bits: getpid)
     monkeypatch.setattr(compiled, "_loaded", {})  # load again (the library of fresh_build's cache)
-    assert compiled.steps(torch.float32, CPU) is not None  # the steps still compile
+    assert compiled.library(torch.float32, CPU) is not None  # it still compiles
     assert compiled.loops(torch.float32, CPU) is None
-    assert "no BLAS found for the loops" in compiled.status()
+    assert "no BLAS found" in compiled.status()
     assert fast.describe(rnn.layers[0]) == "fused SubLSTM"
     assert fast.describe(G.LSTMCell(3, 4, peephole=True)) == "fused LSTM"
-    assert fast.describe(G.GRUCell(3, 4)) == "fused GRUAfter, compiled steps"
+    assert fast.describe(G.GRUCell(3, 4)) == "fused GRUAfter"
     torch.testing.assert_close(rnn(x)[0], want, rtol=1e-5, atol=1e-6)
 
 
@@ -160,16 +160,9 @@ def test_on_macos_without_the_command_line_tools_nothing_is_compiled(monkeypatch
 
 def test_gatedrnn_compiled_0_turns_them_off(monkeypatch):
     monkeypatch.setenv("GATEDRNN_COMPILED", "0")
-    assert compiled.steps(torch.float32, CPU) is None
+    assert compiled.loops(torch.float32, CPU) is None
     assert "off" in compiled.status()
     assert fast.describe(G.GRUCell(2, 3)) == "fused GRUAfter"
-
-
-def test_pointers_need_contiguous_rows():
-    rows = torch.zeros(3, 4, 5)
-    assert compiled.pointers(rows)[1] - compiled.pointers(rows)[0] == 20 * rows.element_size()
-    with pytest.raises(ValueError, match="contiguous rows"):
-        compiled.pointers(rows.transpose(1, 2))
 
 
 # --- the arithmetic of steps.c against torch's own functions ---------------------------------
@@ -196,50 +189,49 @@ def _pointer(t: torch.Tensor) -> int:
     return t.data_ptr()
 
 
-def _gru_step(steps, a: torch.Tensor, h_prev: torch.Tensor):
-    """``gru_forward`` with ``R h_{t-1} + b_h = 0``: r = σ(a_r), u = σ(a_u), n = tanh(a_n)."""
-    B, H = h_prev.shape
-    g = torch.zeros(B, 3 * H, dtype=a.dtype)
-    gates, gn, h = a.clone(), torch.empty_like(h_prev), torch.empty_like(h_prev)
-    steps.gru_forward(*map(_pointer, (gates, g, h_prev, gn, h)), B, H)
-    return gates, h
+def _gru_step(dtype: torch.dtype, a: torch.Tensor):
+    """One step of ``gru_forward_sequence`` from h_{-1} = 0 with no bias: r = σ(a_r),
+    u = σ(a_u), n = tanh(a_n) (as ``R h_{-1} = 0``); ``a`` (B, 3H). Returns the gates and h."""
+    loops = compiled.loops(dtype, CPU)
+    if loops is None:
+        pytest.skip(compiled.status())
+    B, H = a.shape[0], a.shape[1] // 3
+    gates, R, bias = a.clone(), torch.zeros(3 * H, H, dtype=dtype), torch.zeros(3 * H, dtype=dtype)
+    h0, Y, Gn = (torch.zeros(B, H, dtype=dtype) for _ in range(3))
+    pointers = map(_pointer, (gates, Y, Gn, R, bias, h0))
+    assert loops.gru_forward_sequence(*pointers, 1, B, H, 1, 1) == 0  # T = 1, skip R h_{-1}
+    return gates, Y
 
 
 @needs_compiler
 @pytest.mark.parametrize("dtype", [torch.float32, torch.float64], ids=["float32", "float64"])
 def test_sigmoid_matches_torch_from_minus_to_plus_700(dtype):
-    """Through ``gru_forward``: its gates r and u are σ(a)."""
-    steps = compiled.steps(dtype, CPU)
+    """Through the GRU's loop: its gates r and u are σ(a)."""
     H = 512
     a = torch.zeros(1, 3 * H, dtype=dtype)
     a[0, : 2 * H] = _values(dtype, 2 * H)  # r and u
-    gates, _ = _gru_step(steps, a, torch.zeros(1, H, dtype=dtype))
+    gates, _ = _gru_step(dtype, a)
     torch.testing.assert_close(gates[:, : 2 * H], torch.sigmoid(a[:, : 2 * H]), **TOLERANCE[dtype])
 
 
 @needs_compiler
 @pytest.mark.parametrize("dtype", [torch.float32, torch.float64], ids=["float32", "float64"])
 def test_tanh_matches_torch(dtype):
-    """Through ``gru_forward`` with no recurrent part: n = tanh(a_n)."""
-    steps = compiled.steps(dtype, CPU)
+    """Through the GRU's loop with no recurrent part: n = tanh(a_n)."""
     H = 1024
-    a = torch.zeros(1, 3, H, dtype=dtype)
-    a[0, 2] = _values(dtype, H)
-    g = torch.zeros(1, 3 * H, dtype=dtype)
-    h_prev, gn, h = (torch.zeros(1, H, dtype=dtype) for _ in range(3))
-    out = a.clone().view(1, 3 * H)
-    steps.gru_forward(*map(_pointer, (out, g, h_prev, gn, h)), 1, H)
-    torch.testing.assert_close(out.view(3, H)[2], torch.tanh(a[0, 2]), **TOLERANCE[dtype])
+    a = torch.zeros(1, 3 * H, dtype=dtype)
+    a[0, 2 * H :] = _values(dtype, H)
+    gates, _ = _gru_step(dtype, a)
+    torch.testing.assert_close(gates[0, 2 * H :], torch.tanh(a[0, 2 * H :]), **TOLERANCE[dtype])
 
 
 @needs_compiler
 @pytest.mark.parametrize("dtype", [torch.float32, torch.float64], ids=["float32", "float64"])
 def test_a_nan_stays_nan(dtype):
-    steps = compiled.steps(dtype, CPU)
     H = 8
     a = torch.zeros(1, 3 * H, dtype=dtype)
     a[0, 3] = float("nan")  # the reset gate of unit 3: n = tanh(a_n + r ⊙ 0) is NaN too
-    gates, h = _gru_step(steps, a, torch.zeros(1, H, dtype=dtype))
+    gates, h = _gru_step(dtype, a)
     assert torch.isnan(gates[0, 3]) and torch.isnan(gates[0, 2 * H + 3]) and torch.isnan(h[0, 3])
     assert not torch.isnan(h[0, :3]).any()  # the other units are untouched by it
 

@@ -7,7 +7,7 @@ cell                                                    fast path
 ``VanillaRNNCell``                                      ``torch.nn.RNN``'s kernel (tanh)
 ``GRUCell(reset="after")``                              on a GPU ``torch.nn.GRU``'s kernel (cuDNN);
                                                         on the CPU a fused sequence (:mod:`.gru`),
-                                                        compiled steps
+                                                        compiled loop
 other ``LSTMCell`` options (φ1, φ2, peephole, coupled)  fused sequence (:mod:`.lstm`), compiled
                                                         loop unless a φ is the power law
 ``SubLSTMCell`` (also ``fixed_forget``)                 fused sequence (:mod:`.sublstm`), compiled
@@ -18,12 +18,11 @@ other ``LSTMCell`` options (φ1, φ2, peephole, coupled)  fused sequence (:mod:`
 
 A fused sequence is one autograd function per layer: the input projection hoisted out of the
 loop, the loop written into preallocated buffers, and a hand-derived BPTT (:mod:`.sequence`).
-The subLSTM and the LSTM variants run their whole loop in C (``loops.c``), the hidden units
-shared among torch's threads as ``torch.nn.LSTM``'s kernel does; for the GRU the pointwise
-work of each step, forward and backward, is one call into C (``steps.c``). Both are compiled
-at first use by :mod:`.compiled`; without a C compiler the same equations run as torch
-operations. On the CPU, ``torch.nn.GRU``'s kernel is not oneDNN's and is slower than
-``torch.nn.LSTM``'s; the fused GRU beats it.
+The subLSTM, the LSTM variants and the GRU run their whole loop in C (``loops.c``, each
+cell's pointwise work in ``steps.c``), the hidden units shared among torch's threads as
+``torch.nn.LSTM``'s kernel does. They are compiled at first use by :mod:`.compiled`; without a
+C compiler the same equations run as torch operations. On the CPU, ``torch.nn.GRU``'s kernel
+is not oneDNN's and is slower than ``torch.nn.LSTM``'s; the fused GRU beats it.
 
 Everything else runs the readable loop over the cell: a subclass of a cell (a student's own cell
 is dispatched on its exact type, so it is never mistaken for its parent), a φ given as a callable,
@@ -115,8 +114,6 @@ def describe(cell: RecurrentCell) -> str:
     weight = cell.weight_hh
     if path.has_compiled_loop and compiled.loops(weight.dtype, weight.device) is not None:
         name += ", compiled loop"
-    elif path.has_compiled_steps and compiled.steps(weight.dtype, weight.device) is not None:
-        name += ", compiled steps"
     return name
 
 

@@ -35,7 +35,7 @@ class Activation:
     apply_: Callable[[Tensor], Tensor]
     into: Callable[[Tensor, Tensor], Tensor]  # out = φ(u), u untouched
     derivative: Callable[[Tensor], Tensor]  # φ'(u) as a function of y = φ(u)
-    code: int | None = None  # its number in steps.c (compiled steps), None: not there
+    code: int | None = None  # its number in steps.c (compiled loops), None: not there
 
 
 def _tanh_derivative(y: Tensor) -> Tensor:

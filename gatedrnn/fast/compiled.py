@@ -1,10 +1,10 @@
-"""The compiled steps and loops of the fused kernels (``steps.c``, ``loops.c``).
+"""The compiled loops of the fused subLSTM, LSTM and GRU kernels (``loops.c`` and ``steps.c``).
 
-The fused kernels run the loop over time in Python and every matrix product in torch. What
-remains of a step (a few elementwise operations on (B, H) arrays) costs more in call overhead
-than in arithmetic as separate torch calls; ``steps.c`` does it in one call per step. The
-subLSTM goes further: ``loops.c`` runs its whole loop over time in C, with torch's own BLAS and
-OpenMP team (found by :mod:`.runtime`).
+The fused kernels can run their whole loop over time in C: ``loops.c`` walks the time steps,
+hands each step's matrix product to torch's own BLAS and shares the hidden units among the
+threads of torch's own OpenMP team (both found by :mod:`.runtime`); ``steps.c`` holds each
+cell's pointwise work. Called step by step from Python, that work would cost more in call
+overhead than in arithmetic.
 
 At first use on the CPU, ``loops.c`` (which includes ``steps.c``) is compiled with the system's
 C compiler (``$CC``, ``cc``, ``gcc`` or ``clang``: about a second) into
@@ -12,12 +12,12 @@ C compiler (``$CC``, ``cc``, ``gcc`` or ``clang``: about a second) into
 once for float64, and loaded with :mod:`ctypes`. It is tuned for the CPU at hand
 (``-march=native``).
 
-Where compiling is impossible (no compiler, Windows), for a GPU tensor or another dtype, or when
-``GATEDRNN_COMPILED=0`` is set, :func:`steps` returns None and the kernels use their torch
-operations instead: the same equations, a little slower. :func:`loops` is None as well when
-torch's BLAS cannot be found. :func:`status` says which happened.
+Where compiling is impossible (no compiler, Windows), where torch's BLAS cannot be found, for a
+GPU tensor or another dtype, or when ``GATEDRNN_COMPILED=0`` is set, :func:`loops` returns None
+and the kernels use their torch operations instead: the same equations, a little slower.
+:func:`status` says which happened.
 
->>> steps = compiled.steps(torch.float32, torch.device("cpu"))   # None without a compiler
+>>> loops = compiled.loops(torch.float32, torch.device("cpu"))   # None without a compiler
 """
 
 from __future__ import annotations
@@ -49,8 +49,8 @@ SIGNATURES = {  # function: argument types (pointers are data_ptr() integers or 
     "sublstm_backward_sequence": [_pointer] * 11 + [_long] * 3 + [_int],
     "lstm_forward_sequence": [_pointer] * 10 + [_int] * 3 + [_long] * 3 + [_int] * 2,
     "lstm_backward_sequence": [_pointer] * 11 + [_int] * 3 + [_long] * 3 + [_int],
-    "gru_forward": [_pointer] * 5 + [_long] * 2,
-    "gru_backward": [_pointer] * 7 + [_long] * 2,
+    "gru_forward_sequence": [_pointer] * 6 + [_long] * 3 + [_int] * 2,
+    "gru_backward_sequence": [_pointer] * 9 + [_long] * 3 + [_int],
 }
 
 
@@ -59,13 +59,15 @@ RETURNS_INT = {  # 0, or -1: no memory
     "sublstm_backward_sequence",
     "lstm_forward_sequence",
     "lstm_backward_sequence",
+    "gru_forward_sequence",
+    "gru_backward_sequence",
 }
 
 
-class Steps:
+class Library:
     """The functions of the compiled library for one dtype, each taking data pointers and sizes.
 
-    ``has_loops`` says whether the whole-sequence loops can run: they need torch's BLAS.
+    ``has_loops`` says whether its loops can run: they need torch's BLAS.
     """
 
     def __init__(self, library: ctypes.CDLL, bits: int):
@@ -83,7 +85,7 @@ class Steps:
 
 
 _lock = threading.Lock()
-_loaded: dict[int, Steps | None] = {}
+_loaded: dict[int, Library | None] = {}
 _status: dict[int, str] = {}
 
 
@@ -92,8 +94,8 @@ def enabled() -> bool:
     return os.environ.get("GATEDRNN_COMPILED", "1").strip().lower() not in ("0", "false", "no")
 
 
-def steps(dtype: torch.dtype, device: torch.device) -> Steps | None:
-    """The compiled step functions for ``dtype`` on ``device``, or None (use torch operations)."""
+def library(dtype: torch.dtype, device: torch.device) -> Library | None:
+    """The compiled library for ``dtype`` on ``device``, or None (not compiled, or not loaded)."""
     bits = BITS.get(dtype)
     if device.type != "cpu" or bits is None or not enabled():
         return None
@@ -104,32 +106,34 @@ def steps(dtype: torch.dtype, device: torch.device) -> Steps | None:
     return _loaded[bits]
 
 
-def loops(dtype: torch.dtype, device: torch.device) -> Steps | None:
-    """The compiled library for ``dtype`` on ``device`` if its whole-sequence loops can run."""
-    found = steps(dtype, device)
+def loops(dtype: torch.dtype, device: torch.device) -> Library | None:
+    """The compiled loops for ``dtype`` on ``device``, or None (use torch operations)."""
+    found = library(dtype, device)
     return found if found is not None and found.has_loops else None
 
 
 def status() -> str:
-    """One line: whether the compiled steps are in use, and if not, why."""
+    """One line: whether the compiled loops are in use, and if not, why."""
     if not enabled():
-        return "compiled steps off (GATEDRNN_COMPILED=0): torch operations"
-    steps(torch.float32, torch.device("cpu"))
+        return "compiled loops off (GATEDRNN_COMPILED=0): torch operations"
+    library(torch.float32, torch.device("cpu"))
     return _status[32]
 
 
-def _load(bits: int) -> Steps | None:
+def _load(bits: int) -> Library | None:
     path = None
     try:
         path = _build(bits)
-        loaded = Steps(ctypes.CDLL(str(path)), bits)
+        loaded = Library(ctypes.CDLL(str(path)), bits)
     except (OSError, AttributeError, RuntimeError, subprocess.SubprocessError) as error:
         if path is not None:  # a cached library that does not load: the next use rebuilds it
             path.unlink(missing_ok=True)
-        _status[bits] = f"compiled steps unavailable ({error}): torch operations"
+        _status[bits] = f"compiled loops unavailable ({error}): torch operations"
         return None
-    loops = "with torch's BLAS" if loaded.has_loops else "no BLAS found for the loops"
-    _status[bits] = f"compiled steps in use, compiled loops {loops} ({path})"
+    if not loaded.has_loops:
+        _status[bits] = "compiled loops unusable (no BLAS found in torch): torch operations"
+    else:
+        _status[bits] = f"compiled loops in use, with torch's BLAS ({path})"
     return loaded
 
 
@@ -143,7 +147,7 @@ def _build(bits: int) -> Path:
         b"\0".join([source, " ".join(FLAGS).encode(), compiler.encode(), _cpu().encode()])
     ).hexdigest()[:16]
     folder = _cache_folder()
-    target = folder / f"steps{bits}-{key}.so"
+    target = folder / f"loops{bits}-{key}.so"
     if target.exists():
         return target
     errors = []
@@ -201,12 +205,4 @@ def _cache_folder() -> Path:
             continue
         if os.access(folder, os.W_OK):
             return folder
-    raise RuntimeError("no writable folder for the compiled steps")
-
-
-def pointers(t: torch.Tensor) -> list[int]:
-    """The data pointers of ``t[0], t[1], …``; each ``t[k]`` must be C-contiguous."""
-    if not t[0].is_contiguous():
-        raise ValueError(f"expected contiguous rows, got strides {t.stride()}")
-    step, base = t.stride(0) * t.element_size(), t.data_ptr()
-    return [base + k * step for k in range(t.shape[0])]
+    raise RuntimeError("no writable folder for the compiled loops")

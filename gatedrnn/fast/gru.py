@@ -39,7 +39,7 @@ from __future__ import annotations
 import torch
 from torch import Tensor
 
-from . import compiled
+from . import compiled, runtime
 from .activations import Activation
 from .sequence import (
     Kernel,
@@ -111,12 +111,12 @@ class SimpleGRUKernel(Kernel):
 class GRUAfterKernel(Kernel):
     """``GRUCell(reset="after")``: the gates' recurrent part ``g = R h + b_h`` in one product.
 
-    Each step's pointwise work runs in one call of the compiled ``gru_forward`` and
-    ``gru_backward`` (``steps.c``, :mod:`.compiled`) where they are available; otherwise in the
-    torch operations below. Both write the same buffers.
+    Where the compiled loops are available (:mod:`.compiled`) the whole loop runs in C
+    (``loops.c``: ``gru_forward_sequence``, ``gru_backward_sequence``), the hidden units shared
+    among torch's threads; otherwise in the torch operations below. Both write the same buffers.
     """
 
-    has_compiled_steps = True
+    has_compiled_loop = True
 
     def parameters(self, cell) -> list[Tensor]:
         return [cell.weight_ih, cell.weight_hh, cell.bias_ih, cell.bias_hh]
@@ -129,9 +129,9 @@ class GRUAfterKernel(Kernel):
         H = GH // 3
         Y = A.new_empty(T, B, H)  # h_t
         Gn = A.new_empty(T, B, H)  # g_n = R_n h_{t-1} + b_hn
-        steps = compiled.steps(A.dtype, A.device)
-        if steps is not None:
-            self._forward_compiled(steps, A, Y, Gn, R, b_hh, h0.contiguous())
+        loops = compiled.loops(A.dtype, A.device)
+        if loops is not None:
+            self._forward_loop(loops, A, Y, Gn, R, b_hh, h0)
         else:
             self._forward_torch(A, Y, Gn, R, b_hh, h0)
         return (Y, Y[-1].clone()), (A, Y, Gn)
@@ -157,21 +157,16 @@ class GRUAfterKernel(Kernel):
             n.addcmul_(r, g_n).tanh_()  # n = tanh(W_n x_t + b_in + r ⊙ g_n)
             h = torch.lerp(n, h, u, out=h_t)  # h = u ⊙ h_{t-1} + (1 - u) ⊙ n
 
-    def _forward_compiled(self, steps, A, Y, Gn, R, b_hh, h0):
+    def _forward_loop(self, loops, A, Y, Gn, R, b_hh, h0):
+        """The whole loop in C (``loops.c``): the same steps, the hidden units shared by threads."""
         T, B, GH = A.shape
-        g = A.new_empty(B, GH)  # R h_{t-1} + b_h, one step
-        a_p, y_p, gn_p = compiled.pointers(A), compiled.pointers(Y), compiled.pointers(Gn)
-        R_T = transposed(R)  # (H, 3H)
-        g_p, h, h_prev = g.data_ptr(), h0, h0.data_ptr()
-        for t, h_t in enumerate(Y.unbind(0)):
-            if t == 0 and self.zero_state:
-                g.copy_(b_hh.expand(B, GH))  # R h_{-1} = 0
-            else:
-                torch.addmm(b_hh, h, R_T, out=g)  # g = R h_{t-1} + b_h     (B, 3H)
-            # r, u = σ(W x_t + b_i + g);  n = tanh(W_n x_t + b_in + r ⊙ g_n);
-            # h = u ⊙ h_{t-1} + (1 - u) ⊙ n
-            steps.gru_forward(a_p[t], g_p, h_prev, gn_p[t], y_p[t], B, GH // 3)
-            h, h_prev = h_t, y_p[t]
+        H = GH // 3
+        h0, R, b_hh = h0.contiguous(), R.contiguous(), b_hh.contiguous()
+        pointers = [t.data_ptr() for t in (A, Y, Gn, R, b_hh, h0)]
+        with runtime.arranged(("GRU forward", A.dtype), B, H, 3, T) as threads:
+            failed = loops.gru_forward_sequence(*pointers, T, B, H, self.zero_state, threads)
+        if failed:
+            raise MemoryError("no memory for the GRU's forward loop")
 
     def backward(self, needs, x, state, params, saved, grads):
         (h0,) = state
@@ -179,9 +174,9 @@ class GRUAfterKernel(Kernel):
         A, Y, Gn = saved
         T, B, GH = A.shape
         H = GH // 3
-        steps = compiled.steps(A.dtype, A.device)
-        if steps is not None:
-            D, carry = self._bptt_compiled(steps, A, Y, Gn, R, h0, grads)
+        loops = compiled.loops(A.dtype, A.device)
+        if loops is not None:
+            D, carry = self._bptt_loop(loops, A, Y, Gn, R, h0, grads)
         else:
             D, carry = self._bptt_torch(A, Y, Gn, R, h0, grads)
         E = D[:, :, : 3 * H]  # [da_r, da_u, dg_n]: what R and b_h receive
@@ -237,29 +232,19 @@ class GRUAfterKernel(Kernel):
                 carry = torch.addcmul(dY_s[t - 1], dh, u_s[t]) if t > 0 else dh * u_s[t]
         return D, carry
 
-    def _bptt_compiled(self, steps, A, Y, Gn, R, h0, grads):
-        """The same as :meth:`_bptt_torch`, each step's pointwise work in ``gru_backward``."""
-        dY, dh_T = grads
-        dY = dY.contiguous()  # its rows are read through pointers
-        h0 = h0.contiguous()
+    def _bptt_loop(self, loops, A, Y, Gn, R, h0, grads):
+        """The same as :meth:`_bptt_torch`, the whole loop in C (``loops.c``)."""
+        dY, dh_T = (g.contiguous() for g in grads)
         T, B, GH = A.shape
         H = GH // 3
         D = A.new_empty(T, B, 4 * H)  # [da_r, da_u, dg_n, da_n]
-        E_s = D[:, :, : 3 * H].unbind(0)  # [da_r, da_u, dg_n]: what R and b_h receive
-        dh = A.new_empty(B, H)  # dh_t = carry + Rᵀ E_{t+1}
-        carry = A.new_empty(B, H)  # dY_t + dh_{t+1} ⊙ u_{t+1}
-        a_p, gn_p, d_p = compiled.pointers(A), compiled.pointers(Gn), compiled.pointers(D)
-        h_prev_p = [h0.data_ptr(), *compiled.pointers(Y)[:-1]]
-        dy_prev_p = [None, *compiled.pointers(dY)[:-1]]  # dY_{t-1}; none before t = 0
-        dh_p, carry_p = dh.data_ptr(), carry.data_ptr()
-        torch.add(dY[T - 1], dh_T, out=dh)
-        for t in range(T - 1, -1, -1):
-            if t < T - 1:
-                torch.addmm(carry, E_s[t + 1], R, out=dh)  # dh_t = carry + Rᵀ E_{t+1}
-            # da_r, da_u, dg_n, da_n from dh_t;  carry = dY_{t-1} + dh_t ⊙ u
-            steps.gru_backward(
-                a_p[t], gn_p[t], h_prev_p[t], dh_p, dy_prev_p[t], d_p[t], carry_p, B, H
-            )
+        carry = A.new_zeros(B, H)  # dh_{t+1} ⊙ u_{t+1}, until it reaches h_{-1}
+        h0, R = h0.contiguous(), R.contiguous()
+        pointers = [t.data_ptr() for t in (A, Y, Gn, R, h0, dY, dh_T, carry, D)]
+        with runtime.arranged(("GRU backward", A.dtype), B, H, 3, T) as threads:
+            failed = loops.gru_backward_sequence(*pointers, T, B, H, threads)
+        if failed:
+            raise MemoryError("no memory for the GRU's backward loop")
         return D, carry
 
 

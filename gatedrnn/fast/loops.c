@@ -1,6 +1,6 @@
 /*
- * The whole loop over time of the subLSTM (also fix-subLSTM) and of the LSTM variants (named
- * phi1, phi2, peepholes, coupled gates), forward and backward, in C.
+ * The whole loop over time of the subLSTM (also fix-subLSTM), the LSTM variants (named phi1,
+ * phi2, peepholes, coupled gates) and the GRU (reset after R), forward and backward, in C.
  *
  * Driven from Python, a step costs a torch call for the product R h_{t-1}, which the BLAS shares
  * among its threads, and a call into steps.c for the rest. Here the loop runs as oneDNN runs
@@ -21,7 +21,8 @@
  *
  * Shapes, every array C-contiguous: A (T, B, G*H), C and Y (T, B, H), R (G*H, H), bias (G*H),
  * h0 and c0 (B, H); the subLSTM's f_fixed and the LSTM's peephole weights (H) or NULL. G = 4
- * gate blocks i, f, z, o; G = 3 (i, z, o) for the fix-subLSTM and a coupled LSTM.
+ * gate blocks i, f, z, o; G = 3 (i, z, o) for the fix-subLSTM and a coupled LSTM, and (r, u, n)
+ * for the GRU, which has no C.
  */
 
 #include <sched.h>
@@ -202,9 +203,12 @@ typedef struct {
     int skip_first_product; /* forward: h_{-1} = 0, so R h_{-1} = 0 */
     team tm;
     void (*part)(void *job, int k); /* the loop, run by thread k of the team */
-    /* the cell: a subLSTM (f_fixed for the fix-subLSTM) or an LSTM variant */
-    int lstm, phi1, phi2, coupled;
+    /* the cell: a subLSTM (f_fixed for the fix-subLSTM), an LSTM variant, or a GRU */
+    enum { SUBLSTM, LSTM, GRU } cell;
+    int phi1, phi2, coupled;
     const real *f_fixed, *w_ci, *w_cf, *w_co;
+    real *Gn;           /* GRU: g_n = R_n h_{t-1} + b_hn (T, B, H) */
+    long ld_da, K_da;   /* backward: the row stride of dA, and how many of its columns meet R */
 } job;
 
 /* Run job->part in each thread of the team. */
@@ -275,7 +279,7 @@ static void forward_part(void *p, int k)
         share(tm, k, H, &u0, &u1);
         const long n = u1 - u0, col = G * u0; /* the thread's first row of R_chunked, column of S */
         const real *h_prev = t ? j->Y + (t - 1) * B * H : j->h0;
-        const real *c_prev = t ? j->C + (t - 1) * B * H : j->c0;
+        const real *c_prev = t ? j->C + (t - 1) * B * H : j->c0; /* (not for the GRU) */
         if (t > 0 || !j->skip_first_product) /* S = h_{t-1} R^T */
             matmul(B, G * n, H, h_prev, H, j->R_chunked + col * H, H, 1, 0, j->work + col, GH);
         else
@@ -284,19 +288,26 @@ static void forward_part(void *p, int k)
         for (long b = 0; b < B; b++) {
             real *a = j->A + (t * B + b) * GH;
             const real *s = j->work + b * GH;
+            const long off = (t * B + b) * H + u0;
             for (long c0 = u0; c0 < u1; c0 += CHUNK) { /* a = W x_t + R h_{t-1} + b */
                 const long units = u1 - c0 < CHUNK ? u1 - c0 : CHUNK;
                 for (long g = 0; g < G; g++) {
-                    real *gate = a + g * H + c0;
+                    real *gate = j->cell == GRU && g == 2 ? j->Gn + off + c0 - u0 : a + g * H + c0;
                     const real *rh = s + chunked(c0, g, H, G), *bias = j->bias + g * H + c0;
-                    for (long u = 0; u < units; u++)
-                        gate[u] += rh[u] + bias[u];
+                    if (j->cell == GRU && g == 2) /* g_n = R_n h_{t-1} + b_hn, kept apart */
+                        for (long u = 0; u < units; u++)
+                            gate[u] = rh[u] + bias[u];
+                    else
+                        for (long u = 0; u < units; u++)
+                            gate[u] += rh[u] + bias[u];
                 }
             }
-            const long off = (t * B + b) * H + u0;
             real *i = a + u0, *f = G == 4 ? a + H + u0 : NULL;
             real *z = a + (G - 2) * H + u0, *o = a + (G - 1) * H + u0;
-            if (j->lstm)
+            if (j->cell == GRU) /* (r, u, n) = (i, f, z) here */
+                gru_forward_units(a + u0, a + H + u0, a + 2 * H + u0, j->Gn + off,
+                                  h_prev + b * H + u0, j->Y + off, n);
+            else if (j->cell == LSTM)
                 lstm_forward_units(i, f, z, o, c_prev + b * H + u0, j->C + off, j->Y + off,
                                    j->w_ci ? j->w_ci + u0 : NULL, j->w_cf ? j->w_cf + u0 : NULL,
                                    j->w_co ? j->w_co + u0 : NULL, j->phi1, j->phi2, j->coupled, n);
@@ -346,17 +357,23 @@ static void backward_part(void *p, int k)
                 d[u] = t == T - 1 ? dy[u] + dh_T[u] : dy[u];
         }
         if (t < T - 1) /* dh_t += R^T da_{t+1}: the columns u0 … u1-1 of da_{t+1} R */
-            matmul(B, n, GH, j->dA + (t + 1) * B * GH, GH, j->R + u0, H, 0, 1, dh + u0, H);
-        const real *c_prev = t ? j->C + (t - 1) * B * H : j->c0;
+            matmul(B, n, j->K_da, j->dA + (t + 1) * B * j->ld_da, j->ld_da, j->R + u0, H, 0, 1,
+                   dh + u0, H);
+        const real *c_prev = t ? j->C + (t - 1) * B * H : j->c0; /* (not for the GRU) */
+        const real *h_prev = t ? j->Y + (t - 1) * B * H : j->h0; /* (for the GRU) */
         for (long b = 0; b < B; b++) {
             const real *g = j->A + (t * B + b) * GH;
-            real *da = j->dA + (t * B + b) * GH;
+            real *da = j->dA + (t * B + b) * j->ld_da;
             const long off = b * H + u0, has_f = G == 4;
             const real *i = g + u0, *f = has_f ? g + H + u0 : NULL;
             const real *z = g + (G - 2) * H + u0, *o = g + (G - 1) * H + u0;
             real *da_i = da + u0, *da_f = has_f ? da + H + u0 : NULL;
             real *da_z = da + (G - 2) * H + u0, *da_o = da + (G - 1) * H + u0;
-            if (j->lstm)
+            if (j->cell == GRU) /* dA = D (T, B, 4H): da_r, da_u, dg_n, da_n; dc: the carry */
+                gru_backward_units(g + u0, g + H + u0, g + 2 * H + u0, j->Gn + t * B * H + off,
+                                   h_prev + off, dh + off, j->dc + off, da + u0, da + H + u0,
+                                   da + 2 * H + u0, da + 3 * H + u0, n);
+            else if (j->cell == LSTM)
                 lstm_backward_units(i, f, z, o, c_prev + off, j->C + t * B * H + off, dh + off,
                                     j->dc + off, da_i, da_f, da_z, da_o,
                                     j->w_ci ? j->w_ci + u0 : NULL, j->w_cf ? j->w_cf + u0 : NULL,
@@ -379,6 +396,8 @@ static void backward_part(void *p, int k)
 static int backward(job *j, int threads)
 {
     j->part = backward_part;
+    if (!j->ld_da) /* a memory cell: all of dA meets R */
+        j->ld_da = j->K_da = j->G * j->H;
     j->work = malloc(sizeof(real) * (j->B + 2) * j->H);
     if (!j->work)
         return -1;
@@ -433,7 +452,7 @@ int lstm_forward_sequence(real *A, real *C, real *Y, const real *R, const real *
                           const real *w_co, int phi1, int phi2, int coupled, long T, long B,
                           long H, int skip_first_product, int threads)
 {
-    job j = {.A = A, .C = C, .Y = Y, .R = R, .bias = bias, .h0 = h0, .c0 = c0, .lstm = 1,
+    job j = {.A = A, .C = C, .Y = Y, .R = R, .bias = bias, .h0 = h0, .c0 = c0, .cell = LSTM,
              .phi1 = phi1, .phi2 = phi2, .coupled = coupled, .w_ci = w_ci, .w_cf = w_cf,
              .w_co = w_co, .T = T, .B = B, .H = H, .G = coupled ? 3 : 4,
              .skip_first_product = skip_first_product};
@@ -453,8 +472,41 @@ int lstm_backward_sequence(const real *A, const real *C, const real *R, const re
                            int phi2, int coupled, long T, long B, long H, int threads)
 {
     job j = {.A = (real *)A, .C = (real *)C, .dA = dA, .dc = dc, .R = R, .c0 = c0,
-             .dY = dY, .dh_T = dh_T, .lstm = 1, .phi1 = phi1, .phi2 = phi2,
+             .dY = dY, .dh_T = dh_T, .cell = LSTM, .phi1 = phi1, .phi2 = phi2,
              .coupled = coupled, .w_ci = w_ci, .w_cf = w_cf, .w_co = w_co,
              .T = T, .B = B, .H = H, .G = coupled ? 3 : 4};
+    return backward(&j, threads);
+}
+
+/*
+ * GRU (reset after R) forward over a sequence. Gate blocks (r, u, n).
+ *   in:  A = W x_t + b_i for every t;  R (3H, H);  bias (3H) = b_h;  h0
+ *   out: A <- the gates r, u, n;  Y = h_t and Gn = R_n h_{t-1} + b_hn for every t
+ * Returns 0, or -1 when memory runs out.
+ */
+int gru_forward_sequence(real *A, real *Y, real *Gn, const real *R, const real *bias,
+                         const real *h0, long T, long B, long H, int skip_first_product,
+                         int threads)
+{
+    job j = {.A = A, .Y = Y, .Gn = Gn, .R = R, .bias = bias, .h0 = h0, .cell = GRU,
+             .T = T, .B = B, .H = H, .G = 3, .skip_first_product = skip_first_product};
+    return forward(&j, threads);
+}
+
+/*
+ * GRU (reset after R) backward through a sequence (BPTT).
+ *   in:  A the gates, Y, Gn from the forward;  R;  h0;  dY (T, B, H) = dL/dh_t from above;
+ *        dh_T (B, H) = dL/dh_{T-1} through the final state;  carry (B, H) = 0
+ *   out: D (T, B, 4H) = da_r, da_u, dg_n, da_n for every t;  carry <- what reaches h_{-1}
+ *        outside R (dh_0 u_0)
+ * Returns 0, or -1 when memory runs out.
+ */
+int gru_backward_sequence(const real *A, const real *Y, const real *Gn, const real *R,
+                          const real *h0, const real *dY, const real *dh_T, real *carry, real *D,
+                          long T, long B, long H, int threads)
+{
+    job j = {.A = (real *)A, .Y = (real *)Y, .Gn = (real *)Gn, .R = R, .h0 = h0, .dY = dY,
+             .dh_T = dh_T, .dc = carry, .dA = D, .cell = GRU, .T = T, .B = B, .H = H, .G = 3,
+             .ld_da = 4 * H, .K_da = 3 * H};
     return backward(&j, threads);
 }

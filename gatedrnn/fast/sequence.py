@@ -13,9 +13,9 @@ Every fused family (LSTM variants, subLSTM, simple-GRU, GRU, rate networks) foll
 4. **Weight gradients after the loop**, in one big product each: ``dW = dAᵀ x``,
    ``dR = Σ_t dA_tᵀ h_{t-1}``, ``db = Σ dA``; ``dx = dA W`` only when x needs it.
 
-For the subLSTM and the LSTM variants, loops 2 and 3 run in C where they are compiled
-(``loops.c``, :mod:`.compiled`): the same equations, with the hidden units shared among torch's
-threads. The GRU's steps call C for their pointwise work (``steps.c``).
+For the subLSTM, the LSTM variants and the GRU (reset after R), loops 2 and 3 run in C where
+they are compiled (``loops.c``, :mod:`.compiled`): the same equations, with the hidden units
+shared among torch's threads.
 
 Second derivatives (``create_graph=True``, Hessian-vector products, gradient penalties) and
 batched gradients (``torch.func``, ``jacobian(..., vectorize=True)``) replay the readable loop of
@@ -44,7 +44,6 @@ class Kernel:
     """
 
     zero_state: bool = False
-    has_compiled_steps: bool = False  # its steps can run in C (steps.c, see .compiled)
     has_compiled_loop: bool = False  # its whole loop can run in C (loops.c, see .compiled)
 
     def parameters(self, cell: RecurrentCell) -> list[Tensor]:

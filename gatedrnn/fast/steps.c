@@ -2,13 +2,10 @@
  * The pointwise work of one time step of the subLSTM, the LSTM variants and the GRU, forward and
  * backward.
  *
- * The subLSTM and the LSTM variants run their whole loop over time in C (loops.c), on the
- * functions below for a range of hidden units of one batch element. The GRU (gru.py) runs its
- * loop in Python and every matrix product with torch; what is left of a step is a handful of
- * elementwise operations on (B, H) arrays, which cost more in call overhead than in arithmetic
- * as separate torch calls: here they are one call per step. The Python kernels keep the same
- * equations written with torch operations, used when this file cannot be compiled, and the
- * tests hold the two equal.
+ * The subLSTM, the LSTM variants and the GRU (reset after R) run their whole loop over time in
+ * C (loops.c), on the functions below for a range of hidden units of one batch element. The
+ * Python kernels keep the same equations written with torch operations, used when this file
+ * cannot be compiled, and the tests hold the two equal.
  *
  * compiled.py builds loops.c, which includes this file, twice: -DREAL_BITS=32 (float) and
  * -DREAL_BITS=64 (double). Every array is C-contiguous. A gate buffer (B, G*H) holds in each row
@@ -176,63 +173,50 @@ static inline void sublstm_backward_units(const real *restrict i, const real *re
 }
 
 /*
- * GRU with the reset gate after R (torch.nn.GRU's form), forward. Gate blocks (r, u, n).
+ * GRU with the reset gate after R (torch.nn.GRU's form), for the same row of units as above.
+ * Forward, from a_r, a_u = W x_t + b_i + R h_{t-1} + b_h (their blocks), a_n = W_n x_t + b_in
+ * and g_n = R_n h_{t-1} + b_hn:
  *
- *   in:  a (B, 3H) = W x_t + b_i;  g (B, 3H) = R h_{t-1} + b_h;  h_prev (B, H)
- *   out: a <- (r, u, n) with  r = sigma(a_r + g_r),  u = sigma(a_u + g_u),
- *                             n = tanh(a_n + r * g_n);
- *        gn (B, H) = g_n (kept for the backward step);  h = u * h_{t-1} + (1 - u) * n
+ *   r = sigma(a_r),  u = sigma(a_u),  n = tanh(a_n + r g_n)     (in place of a_r, a_u, a_n)
+ *   h = u h_{t-1} + (1 - u) n
  */
-void gru_forward(real *restrict a, const real *restrict g, const real *restrict h_prev,
-                 real *restrict gn, real *restrict h, long B, long H)
+static inline void gru_forward_units(real *restrict r, real *restrict u, real *restrict n,
+                                     const real *restrict g_n, const real *restrict h_prev,
+                                     real *restrict h, long count)
 {
-    for (long b = 0; b < B; b++) {
-        real *r = a + b * 3 * H, *u = r + H, *n = r + 2 * H;
-        const real *g_r = g + b * 3 * H, *g_u = g_r + H, *g_n = g_r + 2 * H;
-        const real *hp = h_prev + b * H;
-        real *gnb = gn + b * H, *hb = h + b * H;
-        for (long k = 0; k < H; k++) {
-            r[k] = sigmoid(r[k] + g_r[k]);
-            u[k] = sigmoid(u[k] + g_u[k]);
-            n[k] = tanh_real(n[k] + r[k] * g_n[k]);
-            gnb[k] = g_n[k];
-            hb[k] = n[k] + u[k] * (hp[k] - n[k]);
-        }
+    for (long k = 0; k < count; k++) {
+        r[k] = sigmoid(r[k]);
+        u[k] = sigmoid(u[k]);
+        n[k] = tanh_real(n[k] + r[k] * g_n[k]);
+        h[k] = n[k] + u[k] * (h_prev[k] - n[k]);
     }
 }
 
 /*
- * GRU (reset after R), backward through step t:
+ * GRU (reset after R), backward through step t. With dh_t = dh + carry (carry on entry: what
+ * reaches h_t from step t+1 outside R, dh_{t+1} u_{t+1}):
  *
- *   da_n = dh (1 - u) (1 - n^2),   dg_n = da_n r,   da_r = da_n g_n sigma'(r),
- *   da_u = dh (h_{t-1} - n) sigma'(u),   carry = dy_{t-1} + dh u
+ *   da_n = dh_t (1 - u) (1 - n^2),   dg_n = da_n r,   da_r = da_n g_n sigma'(r),
+ *   da_u = dh_t (h_{t-1} - n) sigma'(u),   carry <- dh_t u
  *
- *   in:  a (B, 3H) = (r, u, n);  gn, h_prev (B, H);  dh (B, H) = dL/dh_t;
- *        dy_prev (B, H) = dL/dy_{t-1} from the layer above, NULL at t = 0
- *   out: d (B, 4H) = (da_r, da_u, dg_n, da_n);  carry (B, H): what reaches h_{t-1} outside R
+ *   in:  the gates r, u, n;  g_n, h_prev;  dh = dL/dh_t from above and through R
+ *   out: da_r, da_u, dg_n, da_n;  carry updated in place
  */
-void gru_backward(const real *restrict a, const real *restrict gn, const real *restrict h_prev,
-                  const real *restrict dh, const real *restrict dy_prev, real *restrict d,
-                  real *restrict carry, long B, long H)
+static inline void gru_backward_units(const real *restrict r, const real *restrict u,
+                                      const real *restrict n, const real *restrict g_n,
+                                      const real *restrict h_prev, const real *restrict dh,
+                                      real *restrict carry, real *restrict da_r,
+                                      real *restrict da_u, real *restrict dg_n,
+                                      real *restrict da_n, long count)
 {
-    for (long b = 0; b < B; b++) {
-        const real *r = a + b * 3 * H, *u = r + H, *n = r + 2 * H;
-        const real *gnb = gn + b * H, *hp = h_prev + b * H, *dhb = dh + b * H;
-        real *da_r = d + b * 4 * H, *da_u = da_r + H, *dg_n = da_r + 2 * H, *da_n = da_r + 3 * H;
-        real *cb = carry + b * H;
-        for (long k = 0; k < H; k++) {
-            real dn = dhb[k] * (1 - u[k]) * (1 - n[k] * n[k]);
-            da_n[k] = dn;
-            dg_n[k] = dn * r[k];
-            da_r[k] = dn * gnb[k] * sigmoid_prime(r[k]);
-            da_u[k] = dhb[k] * (hp[k] - n[k]) * sigmoid_prime(u[k]);
-            cb[k] = dhb[k] * u[k];
-        }
-        if (dy_prev) {
-            const real *dyb = dy_prev + b * H;
-            for (long k = 0; k < H; k++)
-                cb[k] += dyb[k];
-        }
+    for (long k = 0; k < count; k++) {
+        real dh_t = dh[k] + carry[k];
+        real dn = dh_t * (1 - u[k]) * (1 - n[k] * n[k]);
+        da_n[k] = dn;
+        dg_n[k] = dn * r[k];
+        da_r[k] = dn * g_n[k] * sigmoid_prime(r[k]);
+        da_u[k] = dh_t * (h_prev[k] - n[k]) * sigmoid_prime(u[k]);
+        carry[k] = dh_t * u[k];
     }
 }
 
