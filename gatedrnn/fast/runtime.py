@@ -17,7 +17,9 @@ layer's size. On a shared virtual machine whose two cores sometimes slow each ot
 team was the faster by 10 % at one moment and the slower by 10 % a minute later. So
 :func:`arranged` times both as they run, per layer shape, and runs the faster: each is tried
 :data:`TRIES` times first, then the other one again once in every :data:`RETRY` calls, so that
-a change is noticed.
+a change is noticed. Each is judged by the fastest of its last :data:`RECENT` times, which a
+call slowed by something else (a thread woken late, the host taking a core away) does not
+spoil.
 """
 
 from __future__ import annotations
@@ -26,6 +28,7 @@ import ctypes
 import functools
 import sys
 import time
+from collections import deque
 from collections.abc import Hashable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -37,7 +40,7 @@ MIN_PRODUCT = 2**17  # B·G·H·H below this: one step's product is too small to
 MIN_UNITS = 16  # hidden units per thread, at least
 TRIES = 2  # timed runs of each arrangement before choosing
 RETRY = 32  # after that, the arrangement not chosen runs once in every RETRY calls
-SMOOTHING = 0.3  # weight of the newest time in each arrangement's running average
+RECENT = 4  # each arrangement is judged by the fastest of its last RECENT times
 
 
 @functools.cache
@@ -84,32 +87,29 @@ def team_size(B: int, H: int, G: int) -> int:
     return max(1, min(torch.get_num_threads(), H // MIN_UNITS))
 
 
-_timings: dict[Hashable, dict] = {}  # per layer shape: the calls, and per arrangement (mean, n)
+_timings: dict[Hashable, dict] = {}  # per layer shape: the calls, and per arrangement its times
 
 
 def choose(key: Hashable, team: int) -> int:
     """The threads for the next call of the loop ``key``: ``team`` or 1, see the module."""
     if team <= 1:
         return 1
-    seen = _timings.setdefault((key, team), {"calls": 0, team: [0.0, 0], 1: [0.0, 0]})
+    seen = _timings.setdefault(
+        (key, team), {"calls": 0, team: deque(maxlen=RECENT), 1: deque(maxlen=RECENT)}
+    )
     seen["calls"] += 1
     for threads in (team, 1):
-        if seen[threads][1] < TRIES:
+        if len(seen[threads]) < TRIES:
             return threads
-    faster, slower = sorted((team, 1), key=lambda threads: seen[threads][0])
+    faster, slower = sorted((team, 1), key=lambda threads: min(seen[threads]))
     return slower if seen["calls"] % RETRY == 0 else faster
 
 
 def record(key: Hashable, team: int, threads: int, seconds_per_step: float) -> None:
     """What a call of the loop ``key`` with ``threads`` cost, per time step."""
     seen = _timings.get((key, team))
-    if seen is None or threads not in seen:
-        return
-    mean, n = seen[threads]
-    seen[threads] = [
-        seconds_per_step if n == 0 else mean + SMOOTHING * (seconds_per_step - mean),
-        n + 1,
-    ]
+    if seen is not None and threads in seen:
+        seen[threads].append(seconds_per_step)
 
 
 @contextmanager
