@@ -140,6 +140,11 @@ def test_the_faster_arrangement_runs_and_the_other_is_timed_again(monkeypatch):
     assert runtime.choose(key, team=1) == 1  # no team, no choice
 
 
+def test_a_loop_that_finds_no_memory_raises_memory_error():
+    with pytest.raises(MemoryError, match="no memory"):
+        runtime.run(lambda *arguments: -1, ("a loop", torch.float32), 20, 200, 4, 35)
+
+
 def _no_compiler() -> str:
     raise RuntimeError("no C compiler found")
 

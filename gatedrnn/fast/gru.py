@@ -163,10 +163,10 @@ class GRUAfterKernel(Kernel):
         H = GH // 3
         h0, R, b_hh = h0.contiguous(), R.contiguous(), b_hh.contiguous()
         pointers = [t.data_ptr() for t in (A, Y, Gn, R, b_hh, h0)]
-        with runtime.arranged(("GRU forward", A.dtype), B, H, 3, T) as threads:
-            failed = loops.gru_forward_sequence(*pointers, T, B, H, self.zero_state, threads)
-        if failed:
-            raise MemoryError("no memory for the GRU's forward loop")
+        key = ("GRU forward", A.dtype)
+        runtime.run(
+            loops.gru_forward_sequence, key, B, H, 3, T, *pointers, T, B, H, self.zero_state
+        )
 
     def backward(self, needs, x, state, params, saved, grads):
         (h0,) = state
@@ -241,10 +241,8 @@ class GRUAfterKernel(Kernel):
         carry = A.new_zeros(B, H)  # dh_{t+1} ⊙ u_{t+1}, until it reaches h_{-1}
         h0, R = h0.contiguous(), R.contiguous()
         pointers = [t.data_ptr() for t in (A, Y, Gn, R, h0, dY, dh_T, carry, D)]
-        with runtime.arranged(("GRU backward", A.dtype), B, H, 3, T) as threads:
-            failed = loops.gru_backward_sequence(*pointers, T, B, H, threads)
-        if failed:
-            raise MemoryError("no memory for the GRU's backward loop")
+        key = ("GRU backward", A.dtype)
+        runtime.run(loops.gru_backward_sequence, key, B, H, 3, T, *pointers, T, B, H)
         return D, carry
 
 

@@ -144,12 +144,9 @@ class LSTMKernel(Kernel):
         pointers = [t.data_ptr() for t in (A, C, Y, R, b, h0, c0)]
         weights = _contiguous(peepholes)  # kept alive while their pointers are in use
         key = ("LSTM forward", A.dtype, self._options(), self.peephole)
-        with runtime.arranged(key, B, H, self.G, T) as threads:
-            failed = loops.lstm_forward_sequence(
-                *pointers, *_pointers(weights), *self._options(), T, B, H, self.zero_state, threads
-            )
-        if failed:
-            raise MemoryError("no memory for the LSTM's forward loop")
+        cell = (*_pointers(weights), *self._options())
+        forward = loops.lstm_forward_sequence
+        runtime.run(forward, key, B, H, self.G, T, *pointers, *cell, T, B, H, self.zero_state)
 
     def backward(self, needs, x, state, params, saved, grads):
         h0, c0 = state
@@ -222,12 +219,8 @@ class LSTMKernel(Kernel):
         pointers = [t.data_ptr() for t in (A, C, R, c0, dY, dh_T, dc, dA)]
         weights = _contiguous(peepholes)  # kept alive while their pointers are in use
         key = ("LSTM backward", A.dtype, self._options(), self.peephole)
-        with runtime.arranged(key, B, H, self.G, T) as threads:
-            failed = loops.lstm_backward_sequence(
-                *pointers, *_pointers(weights), *self._options(), T, B, H, threads
-            )
-        if failed:
-            raise MemoryError("no memory for the LSTM's backward loop")
+        cell = (*_pointers(weights), *self._options())
+        runtime.run(loops.lstm_backward_sequence, key, B, H, self.G, T, *pointers, *cell, T, B, H)
         return dA, dc
 
 

@@ -15,7 +15,7 @@ Which of the two arrangements is faster (a team sharing out the hidden units, or
 whose every product the BLAS shares out) depends on the machine's state as much as on the
 layer's size. On a shared virtual machine whose two cores sometimes slow each other down, the
 team was the faster by 10 % at one moment and the slower by 10 % a minute later. So
-:func:`arranged` times both as they run, per layer shape, and runs the faster: each is tried
+:func:`run` times both as they run, per layer shape, and runs the faster: each is tried
 :data:`TRIES` times first, then the other one again once in every :data:`RETRY` calls, so that
 a change is noticed. Each is judged by the fastest of its last :data:`RECENT` times, which a
 call slowed by something else (a thread woken late, the host taking a core away) does not
@@ -29,8 +29,7 @@ import functools
 import sys
 import time
 from collections import deque
-from collections.abc import Hashable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable, Hashable
 from pathlib import Path
 
 import torch
@@ -112,11 +111,16 @@ def record(key: Hashable, team: int, threads: int, seconds_per_step: float) -> N
         seen[threads].append(seconds_per_step)
 
 
-@contextmanager
-def arranged(key: Hashable, B: int, H: int, G: int, T: int) -> Iterator[int]:
-    """``with arranged(key, B, H, G, T) as threads:`` run the loop ``key`` on ``threads``, timed."""
+def run(loop: Callable[..., int], key: Hashable, B: int, H: int, G: int, T: int, *arguments):
+    """``loop(*arguments, threads)``, a compiled loop, on the threads its timings favour.
+
+    ``key`` names the loop (with its dtype and options); ``B, H, G, T`` are its sizes. The call
+    is timed for :func:`choose`. A loop returns 0, or -1 when it found no memory.
+    """
     team, key = team_size(B, H, G), (key, B, H, G)
     threads = choose(key, team)
     start = time.perf_counter()
-    yield threads
+    failed = loop(*arguments, threads)
     record(key, team, threads, (time.perf_counter() - start) / max(T, 1))
+    if failed:
+        raise MemoryError(f"no memory for the compiled loop ({key[0][0]}, B={B}, H={H}, T={T})")

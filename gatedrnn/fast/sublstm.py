@@ -87,12 +87,9 @@ class SubLSTMKernel(Kernel):
         h0, c0, R = h0.contiguous(), c0.contiguous(), R.contiguous()
         f_p = None if f_fixed is None else f_fixed.data_ptr()  # f_fixed: (H,), contiguous
         pointers = [t.data_ptr() for t in (A, C, Y, R, b, h0, c0)]
-        with runtime.arranged(("subLSTM forward", A.dtype), B, H, self.G, T) as threads:
-            failed = loops.sublstm_forward_sequence(
-                *pointers, f_p, T, B, H, self.zero_state, threads
-            )
-        if failed:
-            raise MemoryError("no memory for the subLSTM's forward loop")
+        key = ("subLSTM forward", A.dtype)
+        forward = loops.sublstm_forward_sequence
+        runtime.run(forward, key, B, H, self.G, T, *pointers, f_p, T, B, H, self.zero_state)
 
     def backward(self, needs, x, state, params, saved, grads):
         h0, c0 = state
@@ -149,10 +146,9 @@ class SubLSTMKernel(Kernel):
         c0, R = c0.contiguous(), R.contiguous()
         pointers = [t.data_ptr() for t in (A, C, Y, R, c0, dY, dh_T, dc, dA)]
         optional = [None if t is None else t.data_ptr() for t in (DC, f)]  # f: (H,), contiguous
-        with runtime.arranged(("subLSTM backward", A.dtype), B, H, self.G, T) as threads:
-            failed = loops.sublstm_backward_sequence(*pointers, *optional, T, B, H, threads)
-        if failed:
-            raise MemoryError("no memory for the subLSTM's backward loop")
+        key = ("subLSTM backward", A.dtype)
+        backward = loops.sublstm_backward_sequence
+        runtime.run(backward, key, B, H, self.G, T, *pointers, *optional, T, B, H)
         dc_c_prev = None
         if self.fixed_forget:  # Σ_t Σ_b dc_t ⊙ c_{t-1}
             dc_c_prev = mul_previous_(DC, C, c0, 0).sum((0, 1))
