@@ -1,9 +1,9 @@
 """torch's own BLAS and OpenMP team, found in the running process, for the compiled loops.
 
-The subLSTM's compiled loop (``loops.c``) multiplies with the BLAS torch multiplies with and
-shares each step among the threads of torch's own OpenMP team: it brings no second thread pool,
-and none of its threads competes with torch's. Both are looked up by name through
-``libtorch_cpu``, which finds them in the libraries torch itself is linked against:
+The compiled loops (``loops.c``: subLSTM, LSTM variants, GRU) multiply with the BLAS torch
+multiplies with and share each step among the threads of torch's own OpenMP team: they bring no
+second thread pool, and none of their threads competes with torch's. Both are looked up by name
+through ``libtorch_cpu``, which finds them in the libraries torch itself is linked against:
 ``sgemm_``/``dgemm_`` (MKL in the pip builds for x86) and ``GOMP_parallel`` (GNU libgomp; LLVM's
 and Intel's OpenMP runtimes provide it too).
 
@@ -13,8 +13,8 @@ loop runs without it: :func:`gemm` None means no compiled loop (the torch steps 
 
 Which of the two arrangements is faster (a team sharing out the hidden units, or one thread
 whose every product the BLAS shares out) depends on the machine's state as much as on the
-layer's size. On a shared virtual machine whose two cores sometimes slow each other down, the
-team was the faster by 10 % at one moment and the slower by 10 % a minute later. So
+layer's size. On a shared virtual machine whose host at times takes its cores away, the team
+was the faster by 10 % in calm minutes and the slower by 10 % in busy ones. So
 :func:`run` times both as they run, per layer shape, and runs the faster: each is tried
 :data:`TRIES` times first, then the other one again once in every :data:`RETRY` calls, so that
 a change is noticed. Each is judged by the fastest of its last :data:`RECENT` times, which a
