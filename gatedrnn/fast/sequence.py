@@ -140,8 +140,8 @@ def project(x: Tensor, W: Tensor, b: Tensor | None) -> Tensor:
     ``b`` None leaves it out (a compiled loop adds it as it goes).
     """
     T, B, I = x.shape
-    A = torch.mm(x.reshape(T * B, I), W.T)  # addmm(b, …) first copies b into every row: slower
-    return (A if b is None else A.add_(b)).view(T, B, -1)
+    x2 = x.reshape(T * B, I)
+    return (torch.mm(x2, W.T) if b is None else torch.addmm(b, x2, W.T)).view(T, B, -1)
 
 
 def transposed(R: Tensor) -> Tensor:
