@@ -3,7 +3,7 @@
  * each reading the clock as it goes, and report the gaps of more than 20 microseconds in their
  * own progress (their thread was not running). On a machine of its own, a fraction of a
  * percent is lost; on a shared virtual machine in a busy period, several percent, in slices of
- * milliseconds. benchmarks/RESULTS.md uses it to tell calm periods from busy ones.
+ * milliseconds. benchmarks/RESULTS.md runs it before and after each table of cell speeds.
  *
  *     cc -O2 -pthread benchmarks/host_gaps.c -o /tmp/host_gaps && /tmp/host_gaps
  */
