@@ -119,6 +119,7 @@ def test_fast_path_equals_readable_cells(name, steps, dtype, monkeypatch):
         if runtime.openmp() is None:
             pytest.skip("torch's parallel backend is not OpenMP: the loop runs on one thread")
         torch.set_num_threads(3)
+        monkeypatch.setattr(runtime, "usable_cpus", lambda: 3)
         monkeypatch.setattr(runtime, "MIN_PRODUCT", 0)
         monkeypatch.setattr(runtime, "MIN_UNITS", 1)
         monkeypatch.setattr(runtime, "choose", lambda key, team: team)  # always the team
@@ -143,6 +144,7 @@ def test_the_compiled_loop_shares_units_among_threads(name, threads, monkeypatch
     if compiled.loops(torch.float64, torch.device("cpu")) is None or runtime.openmp() is None:
         pytest.skip("no compiled loop, or no OpenMP team: " + compiled.status())
     torch.set_num_threads(threads)
+    monkeypatch.setattr(runtime, "usable_cpus", lambda: threads)
     monkeypatch.setattr(runtime, "MIN_PRODUCT", 0)
     monkeypatch.setattr(runtime, "choose", lambda key, team: team)  # always the team
     assert runtime.team_size(B=5, H=50, G=4) == threads

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ctypes
+import os
 import shutil
 import subprocess
 import sys
@@ -118,6 +119,39 @@ def test_torch_blas_and_openmp_are_found_where_torch_has_them():
         assert runtime.openmp() is not None
     assert 1 <= runtime.team_size(B=20, H=200, G=4) <= torch.get_num_threads()
     assert runtime.team_size(B=2, H=8, G=4) == 1  # small steps stay on one thread
+
+
+def test_a_team_never_has_more_threads_than_usable_cpus(monkeypatch):
+    if runtime.openmp() is None:
+        pytest.skip("torch's parallel backend is not OpenMP")
+    assert 1 <= runtime.usable_cpus() <= (os.cpu_count() or 1)
+    threads = torch.get_num_threads()
+    torch.set_num_threads(4)
+    try:
+        monkeypatch.setattr(runtime, "usable_cpus", lambda: 1)  # a container with one CPU
+        assert runtime.team_size(B=20, H=200, G=4) == 1
+        monkeypatch.setattr(runtime, "usable_cpus", lambda: 8)
+        assert runtime.team_size(B=20, H=200, G=4) == 4  # torch's threads
+    finally:
+        torch.set_num_threads(threads)
+
+
+@pytest.mark.parametrize(
+    ("files", "cpus"),
+    [
+        ({"cpu.max": "150000 100000\n"}, 1),  # cgroup v2, one and a half CPUs
+        ({"cpu.max": "400000 100000\n"}, 4),
+        ({"cpu.max": "max 100000\n"}, None),  # no quota
+        ({"cpu/cpu.cfs_quota_us": "200000\n", "cpu/cpu.cfs_period_us": "100000\n"}, 2),  # v1
+        ({"cpu/cpu.cfs_quota_us": "-1\n", "cpu/cpu.cfs_period_us": "100000\n"}, None),
+        ({}, None),  # no cgroup files at all
+    ],
+)
+def test_a_containers_cpu_quota_is_read(tmp_path, files, cpus):
+    for name, text in files.items():
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text(text)
+    assert runtime.cgroup_cpu_quota(tmp_path) == cpus
 
 
 def test_the_faster_arrangement_runs_and_the_other_is_timed_again(monkeypatch):

@@ -188,7 +188,7 @@ static void team_wait(team *tm, long H, int *sense)
         return;
     }
     for (long spins = 0; __atomic_load_n(&tm->sense, __ATOMIC_ACQUIRE) != *sense; spins++)
-        if (spins < 20000)
+        if (spins < 2000) /* tens of microseconds: a step's wait is usually a few */
             cpu_relax();
         else
             sched_yield(); /* more threads than free cores: let the others run */

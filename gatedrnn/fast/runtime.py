@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import ctypes
 import functools
+import os
 import sys
 import time
 from collections import deque
@@ -80,10 +81,51 @@ def openmp() -> tuple[int, int, int] | None:
 
 
 def team_size(B: int, H: int, G: int) -> int:
-    """The threads a team may have for a layer: torch's, unless the steps are small (then 1)."""
+    """The threads a team may have for a layer: torch's, unless the steps are small (then 1).
+
+    Never more than the CPUs this process may use: a team waits at every step for its slowest
+    thread, and threads that take turns on one CPU make every step as slow as all of them.
+    """
     if openmp() is None or B * G * H * H < MIN_PRODUCT:
         return 1
-    return max(1, min(torch.get_num_threads(), H // MIN_UNITS))
+    return max(1, min(torch.get_num_threads(), usable_cpus(), H // MIN_UNITS))
+
+
+@functools.cache
+def usable_cpus() -> int:
+    """The CPUs this process may run on: its CPU affinity, and a container's CPU quota.
+
+    A container (Binder, a CI runner) often shows all of the host's CPUs but lets the process
+    use one or two: cgroup v2's ``cpu.max`` or v1's ``cpu.cfs_quota_us`` say how many.
+    """
+    try:
+        cpus = len(os.sched_getaffinity(0))
+    except AttributeError:  # macOS, Windows
+        cpus = os.cpu_count() or 1
+    quota = cgroup_cpu_quota(Path("/sys/fs/cgroup"))
+    return max(1, min(cpus, quota) if quota is not None else cpus)
+
+
+def cgroup_cpu_quota(root: Path) -> int | None:
+    """The whole CPUs a cgroup quota allows under ``root`` (at least 1), or None (no quota)."""
+    for quota_file, period_file in (
+        ("cpu.max", None),  # cgroup v2: "<quota> <period>" or "max <period>"
+        ("cpu/cpu.cfs_quota_us", "cpu/cpu.cfs_period_us"),  # cgroup v1: -1 means none
+    ):
+        try:
+            fields = (root / quota_file).read_text().split()
+            if period_file is not None:
+                fields += (root / period_file).read_text().split()
+            quota, period = fields[0], fields[1]
+        except (OSError, IndexError):
+            continue
+        if quota in ("max", "-1"):
+            return None
+        try:
+            return max(1, int(quota) // int(period))
+        except (ValueError, ZeroDivisionError):
+            return None
+    return None
 
 
 _timings: dict[Hashable, dict] = {}  # per layer shape: the calls, and per arrangement its times
