@@ -279,7 +279,7 @@ static void forward_part(void *p, int k)
         share(tm, k, H, &u0, &u1);
         const long n = u1 - u0, col = G * u0; /* the thread's first row of R_chunked, column of S */
         const real *h_prev = t ? j->Y + (t - 1) * B * H : j->h0;
-        const real *c_prev = t ? j->C + (t - 1) * B * H : j->c0; /* (not for the GRU) */
+        const real *c_prev = !j->C ? NULL : t ? j->C + (t - 1) * B * H : j->c0; /* GRU: none */
         if (t > 0 || !j->skip_first_product) /* S = h_{t-1} R^T */
             matmul(B, G * n, H, h_prev, H, j->R_chunked + col * H, H, 1, 0, j->work + col, GH);
         else
@@ -359,8 +359,8 @@ static void backward_part(void *p, int k)
         if (t < T - 1) /* dh_t += R^T da_{t+1}: the columns u0 … u1-1 of da_{t+1} R */
             matmul(B, n, j->K_da, j->dA + (t + 1) * B * j->ld_da, j->ld_da, j->R + u0, H, 0, 1,
                    dh + u0, H);
-        const real *c_prev = t ? j->C + (t - 1) * B * H : j->c0; /* (not for the GRU) */
-        const real *h_prev = t ? j->Y + (t - 1) * B * H : j->h0; /* (for the GRU) */
+        const real *c_prev = !j->C ? NULL : t ? j->C + (t - 1) * B * H : j->c0; /* GRU: none */
+        const real *h_prev = !j->Y ? NULL : t ? j->Y + (t - 1) * B * H : j->h0; /* the GRU's */
         for (long b = 0; b < B; b++) {
             const real *g = j->A + (t * B + b) * GH;
             real *da = j->dA + (t * B + b) * j->ld_da;
