@@ -254,6 +254,18 @@ def test_retained_graph_gives_the_same_gradients_twice(name):
         torch.testing.assert_close(a, b)
 
 
+@pytest.mark.parametrize("name", ["lstm-peephole", "sublstm", "fix-sublstm", "gru"])
+def test_gradients_that_are_not_contiguous(name):
+    """``out.sum()`` sends back an expanded gradient (strides 0): the loops read a copy of it."""
+    torch.manual_seed(0)
+    rnn = G.Recurrent(CELLS[name][0](3, 5)).double()
+    x = torch.randn(6, 2, 3, dtype=torch.float64)
+    got = torch.autograd.grad(rnn(x)[0].sum(), list(rnn.parameters()))
+    want = torch.autograd.grad(_readable_twin(rnn)(x)[0].sum(), list(rnn.parameters()))
+    for a, b in zip(got, want, strict=True):
+        torch.testing.assert_close(a, b, rtol=1e-10, atol=1e-12)
+
+
 def _readable_twin(rnn):
     """The same layers (shared parameters) through the readable loop."""
     twin = G.Recurrent(rnn.layers[0], fast=False, batch_first=rnn.batch_first)

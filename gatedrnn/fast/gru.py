@@ -161,12 +161,8 @@ class GRUAfterKernel(Kernel):
         """The whole loop in C (``loops.c``): the same steps, the hidden units shared by threads."""
         T, B, GH = A.shape
         H = GH // 3
-        h0, R, b_hh = h0.contiguous(), R.contiguous(), b_hh.contiguous()
-        pointers = [t.data_ptr() for t in (A, Y, Gn, R, b_hh, h0)]
-        key = ("GRU forward", A.dtype)
-        runtime.run(
-            loops.gru_forward_sequence, key, B, H, 3, T, *pointers, T, B, H, self.zero_state
-        )
+        key, tensors = ("GRU forward", A.dtype), (A, Y, Gn, R, b_hh, h0)
+        runtime.run(loops.gru_forward_sequence, key, B, H, 3, T, *tensors, T, B, H, self.zero_state)
 
     def backward(self, needs, x, state, params, saved, grads):
         (h0,) = state
@@ -234,15 +230,13 @@ class GRUAfterKernel(Kernel):
 
     def _bptt_loop(self, loops, A, Y, Gn, R, h0, grads):
         """The same as :meth:`_bptt_torch`, the whole loop in C (``loops.c``)."""
-        dY, dh_T = (g.contiguous() for g in grads)
+        dY, dh_T = grads
         T, B, GH = A.shape
         H = GH // 3
         D = A.new_empty(T, B, 4 * H)  # [da_r, da_u, dg_n, da_n]
         carry = A.new_zeros(B, H)  # dh_{t+1} ⊙ u_{t+1}, until it reaches h_{-1}
-        h0, R = h0.contiguous(), R.contiguous()
-        pointers = [t.data_ptr() for t in (A, Y, Gn, R, h0, dY, dh_T, carry, D)]
-        key = ("GRU backward", A.dtype)
-        runtime.run(loops.gru_backward_sequence, key, B, H, 3, T, *pointers, T, B, H)
+        key, tensors = ("GRU backward", A.dtype), (A, Y, Gn, R, h0, dY, dh_T, carry, D)
+        runtime.run(loops.gru_backward_sequence, key, B, H, 3, T, *tensors, T, B, H)
         return D, carry
 
 

@@ -140,13 +140,12 @@ class LSTMKernel(Kernel):
         """
         T, B, GH = A.shape
         H = GH // self.G
-        h0, c0, R = h0.contiguous(), c0.contiguous(), R.contiguous()
-        pointers = [t.data_ptr() for t in (A, C, Y, R, b, h0, c0)]
-        weights = _contiguous(peepholes)  # kept alive while their pointers are in use
         key = ("LSTM forward", A.dtype, self._options(), self.peephole)
-        cell = (*_pointers(weights), *self._options())
+        tensors = (A, C, Y, R, b, h0, c0, *peepholes)
         forward = loops.lstm_forward_sequence
-        runtime.run(forward, key, B, H, self.G, T, *pointers, *cell, T, B, H, self.zero_state)
+        runtime.run(
+            forward, key, B, H, self.G, T, *tensors, *self._options(), T, B, H, self.zero_state
+        )
 
     def backward(self, needs, x, state, params, saved, grads):
         h0, c0 = state
@@ -210,28 +209,17 @@ class LSTMKernel(Kernel):
 
     def _bptt_loop(self, loops, A, C, R, c0, peepholes, grads):
         """The same as :meth:`_bptt_torch`, the whole loop in C (``loops.c``)."""
-        dY, dh_T, dc_T = (g.contiguous() for g in grads)
+        dY, dh_T, dc_T = grads
         T, B, GH = A.shape
         H = GH // self.G
         dA = torch.empty_like(A)
-        dc = dc_T.clone()  # carried back from step to step, until it reaches c_{-1}
-        c0, R = c0.contiguous(), R.contiguous()
-        pointers = [t.data_ptr() for t in (A, C, R, c0, dY, dh_T, dc, dA)]
-        weights = _contiguous(peepholes)  # kept alive while their pointers are in use
+        # carried back from step to step, until it reaches c_{-1}
+        dc = dc_T.clone(memory_format=torch.contiguous_format)
         key = ("LSTM backward", A.dtype, self._options(), self.peephole)
-        cell = (*_pointers(weights), *self._options())
-        runtime.run(loops.lstm_backward_sequence, key, B, H, self.G, T, *pointers, *cell, T, B, H)
+        tensors = (A, C, R, c0, dY, dh_T, dc, dA, *peepholes)
+        backward = loops.lstm_backward_sequence
+        runtime.run(backward, key, B, H, self.G, T, *tensors, *self._options(), T, B, H)
         return dA, dc
-
-
-def _contiguous(tensors):
-    """Each tensor contiguous, None kept."""
-    return [None if t is None else t.contiguous() for t in tensors]
-
-
-def _pointers(tensors):
-    """The data pointers of contiguous tensors, None for None."""
-    return [None if t is None else t.data_ptr() for t in tensors]
 
 
 def _sum_previous(da: Tensor, C: Tensor, c0: Tensor) -> Tensor:

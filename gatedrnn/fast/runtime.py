@@ -156,13 +156,18 @@ def record(key: Hashable, team: int, threads: int, seconds_per_step: float) -> N
 def run(loop: Callable[..., int], key: Hashable, B: int, H: int, G: int, T: int, *arguments):
     """``loop(*arguments, threads)``, a compiled loop, on the threads its timings favour.
 
-    ``key`` names the loop (with its dtype and options); ``B, H, G, T`` are its sizes. The call
-    is timed for :func:`choose`. A loop returns 0, or -1 when it found no memory.
+    ``key`` names the loop (with its dtype and options); ``B, H, G, T`` are its sizes. Each
+    tensor among ``arguments`` goes in as its data pointer: a contiguous copy of it if it is
+    not contiguous (an input; the buffers a loop writes are always allocated contiguous), kept
+    alive for the call. The call is timed for :func:`choose`. A loop returns 0, or -1 when it
+    found no memory.
     """
+    tensors = [a.contiguous() if isinstance(a, torch.Tensor) else a for a in arguments]
+    pointers = [a.data_ptr() if isinstance(a, torch.Tensor) else a for a in tensors]
     team, key = team_size(B, H, G), (key, B, H, G)
     threads = choose(key, team)
     start = time.perf_counter()
-    failed = loop(*arguments, threads)
+    failed = loop(*pointers, threads)
     record(key, team, threads, (time.perf_counter() - start) / max(T, 1))
     if failed:
         raise MemoryError(f"no memory for the compiled loop ({key[0][0]}, B={B}, H={H}, T={T})")

@@ -84,12 +84,10 @@ class SubLSTMKernel(Kernel):
         """
         T, B, GH = A.shape
         H = GH // self.G
-        h0, c0, R = h0.contiguous(), c0.contiguous(), R.contiguous()
-        f_p = None if f_fixed is None else f_fixed.data_ptr()  # f_fixed: (H,), contiguous
-        pointers = [t.data_ptr() for t in (A, C, Y, R, b, h0, c0)]
         key = ("subLSTM forward", A.dtype)
+        tensors = (A, C, Y, R, b, h0, c0, f_fixed)
         forward = loops.sublstm_forward_sequence
-        runtime.run(forward, key, B, H, self.G, T, *pointers, f_p, T, B, H, self.zero_state)
+        runtime.run(forward, key, B, H, self.G, T, *tensors, T, B, H, self.zero_state)
 
     def backward(self, needs, x, state, params, saved, grads):
         h0, c0 = state
@@ -137,18 +135,17 @@ class SubLSTMKernel(Kernel):
 
     def _bptt_loop(self, loops, A, C, Y, R, c0, f, grads):
         """The same as :meth:`_bptt_torch`, the whole loop in C (``loops.c``)."""
-        dY, dh_T, dc_T = (g.contiguous() for g in grads)
+        dY, dh_T, dc_T = grads
         T, B, GH = A.shape
         H = GH // self.G
         dA = torch.empty_like(A)
-        dc = dc_T.clone()  # carried back from step to step, until it reaches c_{-1}
+        # carried back from step to step, until it reaches c_{-1}
+        dc = dc_T.clone(memory_format=torch.contiguous_format)
         DC = A.new_empty(T, B, H) if self.fixed_forget else None  # fix-subLSTM: dc_t, every t
-        c0, R = c0.contiguous(), R.contiguous()
-        pointers = [t.data_ptr() for t in (A, C, Y, R, c0, dY, dh_T, dc, dA)]
-        optional = [None if t is None else t.data_ptr() for t in (DC, f)]  # f: (H,), contiguous
         key = ("subLSTM backward", A.dtype)
+        tensors = (A, C, Y, R, c0, dY, dh_T, dc, dA, DC, f)
         backward = loops.sublstm_backward_sequence
-        runtime.run(backward, key, B, H, self.G, T, *pointers, *optional, T, B, H)
+        runtime.run(backward, key, B, H, self.G, T, *tensors, T, B, H)
         dc_c_prev = None
         if self.fixed_forget:  # Σ_t Σ_b dc_t ⊙ c_{t-1}
             dc_c_prev = mul_previous_(DC, C, c0, 0).sum((0, 1))
