@@ -8,10 +8,10 @@
  *
  *   - The threads of torch's own OpenMP team share out the hidden units. Thread k owns the units
  *     u0 … u1-1: it computes their columns of each gate block of R h_{t-1} (forward) or their
- *     columns of R^T da_{t+1} (backward) with a one-thread BLAS call, then their pointwise work.
+ *     columns of R^T da_{t+1} (backward) with one-thread BLAS calls, then their pointwise work.
  *     The threads meet at a barrier once per step, when h_t (or da_t) is complete.
- *   - The rows of R are copied once per sequence in the order of the shares, so that each
- *     thread's product reads one block of them: only its share of the weights.
+ *   - Forward, a thread's products read only its units' rows of R, one block per gate, and add
+ *     into A in place; backward, its units' columns of R.
  *
  * The BLAS (sgemm_/dgemm_, the Fortran interface) and the team (GOMP_parallel) are torch's own:
  * compiled.py finds their addresses in the running process and hands them to set_runtime;
@@ -198,7 +198,7 @@ static void team_wait(team *tm, long H, int *sense)
 typedef struct {
     real *A, *C, *Y, *dA, *dc, *DC;
     const real *R, *bias, *h0, *c0, *dY, *dh_T;
-    real *R_chunked, *work; /* forward: R's rows in chunked order, and R h_{t-1}; backward: dh_t */
+    real *work; /* backward: dh_t, and scratch */
     long T, B, H, G;
     int skip_first_product; /* forward: h_{-1} = 0, so R h_{-1} = 0 */
     team tm;
@@ -248,17 +248,11 @@ static void run(job *j, int threads)
     }
 }
 
-/* Where gate g of unit u goes in a chunked layout: chunk after chunk, gate after gate in each. */
-static inline long chunked(long u, long g, long H, long G)
-{
-    const long c = u / CHUNK, units = H - c * CHUNK < CHUNK ? H - c * CHUNK : CHUNK;
-    return G * c * CHUNK + g * units + u % CHUNK;
-}
-
 /*
- * Forward, by thread k. The rows of R (G*H, H) are copied in the chunked order, so that a
- * thread's run of chunks is one block of rows, and the columns of S = h_{t-1} R^T (B, G*H)
- * come out in the same order: one product per thread and step.
+ * Forward, by thread k, for its units u0 … u1-1: for each gate block g, one product adds their
+ * columns of h_{t-1} R_g^T (B, n) to A_t in place (R_g's rows g*H+u0 … are one block); then
+ * each row adds the bias and does the pointwise work. The GRU's g_n = R_n h_{t-1} + b_hn goes
+ * to Gn instead, kept apart from a_n.
  */
 static void forward_part(void *p, int k)
 {
@@ -267,40 +261,35 @@ static void forward_part(void *p, int k)
     const long T = j->T, B = j->B, H = j->H, G = j->G, GH = G * H;
     const int timed = tm->threads > 1;
     int sense = 0;
-    long u0, u1;
-    share(tm, k, H, &u0, &u1);
-    for (long g = 0; g < G; g++)
-        for (long u = u0; u < u1; u++)
-            memcpy(j->R_chunked + chunked(u, g, H, G) * H, j->R + (g * H + u) * H, sizeof(real) * H);
-    if (timed)
-        team_wait(tm, H, &sense); /* R_chunked complete */
     for (long t = 0; t < T; t++) {
         const double start = timed ? microseconds() : 0;
+        long u0, u1;
         share(tm, k, H, &u0, &u1);
-        const long n = u1 - u0, col = G * u0; /* the thread's first row of R_chunked, column of S */
+        const long n = u1 - u0;
         const real *h_prev = t ? j->Y + (t - 1) * B * H : j->h0;
         const real *c_prev = !j->C ? NULL : t ? j->C + (t - 1) * B * H : j->c0; /* GRU: none */
-        if (t > 0 || !j->skip_first_product) /* S = h_{t-1} R^T */
-            matmul(B, G * n, H, h_prev, H, j->R_chunked + col * H, H, 1, 0, j->work + col, GH);
-        else
-            for (long b = 0; b < B; b++)
-                memset(j->work + b * GH + col, 0, sizeof(real) * G * n);
+        real *a_t = j->A + t * B * GH, *gn_t = j->Gn ? j->Gn + t * B * H + u0 : NULL;
+        /* a_t += h_{t-1} R_g^T for each gate block g (one product when the thread has all the
+           units: the blocks are then adjacent); the GRU's g_n = h_{t-1} R_n^T apart */
+        const long added = j->cell == GRU ? 2 : G, together = n == H ? added : 1;
+        for (long g = 0; g < G; g += g < added ? together : 1) {
+            const int apart = g >= added;
+            real *out = apart ? gn_t : a_t + g * H + u0;
+            if (t > 0 || !j->skip_first_product)
+                matmul(B, apart ? n : together * n, H, h_prev, H, j->R + (g * H + u0) * H, H, 1,
+                       apart ? 0 : 1, out, apart ? H : GH);
+            else if (apart)
+                for (long b = 0; b < B; b++)
+                    memset(out + b * H, 0, sizeof(real) * n);
+        }
         for (long b = 0; b < B; b++) {
-            real *a = j->A + (t * B + b) * GH;
-            const real *s = j->work + b * GH;
+            real *a = a_t + b * GH;
             const long off = (t * B + b) * H + u0;
-            for (long c0 = u0; c0 < u1; c0 += CHUNK) { /* a = W x_t + R h_{t-1} + b */
-                const long units = u1 - c0 < CHUNK ? u1 - c0 : CHUNK;
-                for (long g = 0; g < G; g++) {
-                    real *gate = j->cell == GRU && g == 2 ? j->Gn + off + c0 - u0 : a + g * H + c0;
-                    const real *rh = s + chunked(c0, g, H, G), *bias = j->bias + g * H + c0;
-                    if (j->cell == GRU && g == 2) /* g_n = R_n h_{t-1} + b_hn, kept apart */
-                        for (long u = 0; u < units; u++)
-                            gate[u] = rh[u] + bias[u];
-                    else
-                        for (long u = 0; u < units; u++)
-                            gate[u] += rh[u] + bias[u];
-                }
+            for (long g = 0; g < G; g++) { /* + b */
+                real *gate = j->cell == GRU && g == 2 ? j->Gn + off : a + g * H + u0;
+                const real *bias = j->bias + g * H + u0;
+                for (long u = 0; u < n; u++)
+                    gate[u] += bias[u];
             }
             real *i = a + u0, *f = G == 4 ? a + H + u0 : NULL;
             real *z = a + (G - 2) * H + u0, *o = a + (G - 1) * H + u0;
@@ -326,14 +315,8 @@ static void forward_part(void *p, int k)
 static int forward(job *j, int threads)
 {
     j->part = forward_part;
-    j->R_chunked = malloc(sizeof(real) * j->G * j->H * j->H);
-    j->work = malloc(sizeof(real) * j->G * j->H * j->B);
-    const int ok = j->R_chunked && j->work;
-    if (ok)
-        run(j, threads);
-    free(j->R_chunked);
-    free(j->work);
-    return ok ? 0 : -1;
+    run(j, threads);
+    return 0;
 }
 
 /* Backward, by thread k; dh (B, H) is shared, each thread filling its own columns. */
