@@ -311,7 +311,7 @@ static void forward_part(void *p, int k)
     }
 }
 
-/* Run the forward loop of *j (its buffers and cell set): 0, or -1 when memory runs out. */
+/* Run the forward loop of *j (its buffers and cell set). It allocates nothing: always 0. */
 static int forward(job *j, int threads)
 {
     j->part = forward_part;
@@ -393,7 +393,7 @@ static int backward(job *j, int threads)
  * subLSTM forward over a sequence.
  *   in:  A = W x_t for every t;  R;  bias (G*H) = b_ih + b_hh;  h0, c0;  f_fixed
  *   out: A <- the gates;  C, Y = c_t, h_t for every t
- * Returns 0, or -1 when memory runs out.
+ * Returns 0 (a forward loop allocates nothing; the return is the backward's interface).
  */
 int sublstm_forward_sequence(real *A, real *C, real *Y, const real *R, const real *bias,
                              const real *h0, const real *c0, const real *f_fixed, long T,
@@ -428,7 +428,7 @@ int sublstm_backward_sequence(const real *A, const real *C, const real *Y, const
  * w_cf, w_co (H) or NULL, coupled gates (then G = 3: i, z, o).
  *   in:  A = W x_t for every t;  R;  bias (G*H) = b_ih + b_hh;  h0, c0
  *   out: A <- the gates i, f, z = phi1(a_z), o;  C, Y = c_t, h_t for every t
- * Returns 0, or -1 when memory runs out.
+ * Returns 0 (a forward loop allocates nothing; the return is the backward's interface).
  */
 int lstm_forward_sequence(real *A, real *C, real *Y, const real *R, const real *bias,
                           const real *h0, const real *c0, const real *w_ci, const real *w_cf,
@@ -465,7 +465,7 @@ int lstm_backward_sequence(const real *A, const real *C, const real *R, const re
  * GRU (reset after R) forward over a sequence. Gate blocks (r, u, n).
  *   in:  A = W x_t + b_i for every t;  R (3H, H);  bias (3H) = b_h;  h0
  *   out: A <- the gates r, u, n;  Y = h_t and Gn = R_n h_{t-1} + b_hn for every t
- * Returns 0, or -1 when memory runs out.
+ * Returns 0 (a forward loop allocates nothing; the return is the backward's interface).
  */
 int gru_forward_sequence(real *A, real *Y, real *Gn, const real *R, const real *bias,
                          const real *h0, long T, long B, long H, int skip_first_product,
