@@ -250,9 +250,9 @@ static void run(job *j, int threads)
 
 /*
  * Forward, by thread k, for its units u0 … u1-1: for each gate block g, one product adds their
- * columns of h_{t-1} R_g^T (B, n) to A_t in place (R_g's rows g*H+u0 … are one block); then
- * each row adds the bias and does the pointwise work. The GRU's g_n = R_n h_{t-1} + b_hn goes
- * to Gn instead, kept apart from a_n.
+ * columns of h_{t-1} R_g^T (B, n) to A_t in place (R_g's rows g*H+u0 … are one block; a thread
+ * with all the units makes one product for all the blocks); then each row adds the bias and
+ * does the pointwise work. The GRU's g_n = R_n h_{t-1} + b_hn goes to Gn, apart from a_n.
  */
 static void forward_part(void *p, int k)
 {
@@ -269,19 +269,18 @@ static void forward_part(void *p, int k)
         const real *h_prev = t ? j->Y + (t - 1) * B * H : j->h0;
         const real *c_prev = !j->C ? NULL : t ? j->C + (t - 1) * B * H : j->c0; /* GRU: none */
         real *a_t = j->A + t * B * GH, *gn_t = j->Gn ? j->Gn + t * B * H + u0 : NULL;
-        /* a_t += h_{t-1} R_g^T for each gate block g (one product when the thread has all the
-           units: the blocks are then adjacent); the GRU's g_n = h_{t-1} R_n^T apart */
-        const long added = j->cell == GRU ? 2 : G, together = n == H ? added : 1;
-        for (long g = 0; g < G; g += g < added ? together : 1) {
-            const int apart = g >= added;
-            real *out = apart ? gn_t : a_t + g * H + u0;
-            if (t > 0 || !j->skip_first_product)
-                matmul(B, apart ? n : together * n, H, h_prev, H, j->R + (g * H + u0) * H, H, 1,
-                       apart ? 0 : 1, out, apart ? H : GH);
-            else if (apart)
-                for (long b = 0; b < B; b++)
-                    memset(out + b * H, 0, sizeof(real) * n);
-        }
+        const int product = t > 0 || !j->skip_first_product;
+        const long added = j->cell == GRU ? 2 : G; /* gate blocks whose R h_{t-1} adds into A */
+        if (product && n == H) /* all the units: the blocks are adjacent, one product */
+            matmul(B, added * H, H, h_prev, H, j->R, H, 1, 1, a_t, GH);
+        else if (product) /* a_t += h_{t-1} R_g^T, this thread's columns of each block */
+            for (long g = 0; g < added; g++)
+                matmul(B, n, H, h_prev, H, j->R + (g * H + u0) * H, H, 1, 1, a_t + g * H + u0, GH);
+        if (j->cell == GRU && product) /* g_n = h_{t-1} R_n^T (+ b_hn below), apart from a_n */
+            matmul(B, n, H, h_prev, H, j->R + (2 * H + u0) * H, H, 1, 0, gn_t, H);
+        else if (j->cell == GRU)
+            for (long b = 0; b < B; b++)
+                memset(gn_t + b * H, 0, sizeof(real) * n);
         for (long b = 0; b < B; b++) {
             real *a = a_t + b * GH;
             const long off = (t * B + b) * H + u0;
