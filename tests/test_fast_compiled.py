@@ -154,24 +154,35 @@ def test_a_containers_cpu_quota_is_read(tmp_path, files, cpus):
     assert runtime.cgroup_cpu_quota(tmp_path) == cpus
 
 
-def test_the_faster_arrangement_runs_and_the_other_is_timed_again(monkeypatch):
+def test_the_arrangements_a_layer_may_run_in(monkeypatch):
+    monkeypatch.setattr(runtime, "team_size", lambda B, H, G: 2)
+    assert runtime.arrangements(B=20, H=200, G=4) == {"units": 2, "rows": 2, "single": 1}
+    assert runtime.arrangements(B=1, H=200, G=4) == {"units": 2, "single": 1}  # one row
+    assert runtime.arrangements(B=20, H=24, G=4) == {"rows": 2, "single": 1}  # 12 units each
+    monkeypatch.setattr(runtime, "team_size", lambda B, H, G: 1)
+    assert runtime.arrangements(B=20, H=200, G=4) == {"single": 1}
+
+
+def test_the_fastest_arrangement_runs_and_the_others_are_timed_again(monkeypatch):
     monkeypatch.setattr(runtime, "_timings", {})
-    key, team = "a loop", 2
-    seconds = {2: 1.0, 1: 3.0}  # the team is faster, then slower
+    key, options = "a loop", {"units": 2, "rows": 2, "single": 1}
+    seconds = {"units": 1.0, "rows": 2.0, "single": 3.0}  # the team is fastest, then slowest
 
-    def call() -> int:
-        threads = runtime.choose(key, team)
-        runtime.record(key, team, threads, seconds[threads])
-        return threads
+    def call() -> str:
+        name = runtime.choose(key, options)
+        runtime.record(key, options, name, seconds[name])
+        return name
 
-    first = [call() for _ in range(2 * runtime.TRIES)]
-    assert first == [2] * runtime.TRIES + [1] * runtime.TRIES  # each tried TRIES times
+    first = [call() for _ in range(3 * runtime.TRIES)]
+    assert first == [name for name in options for _ in range(runtime.TRIES)]  # each TRIES times
     after = [call() for _ in range(4 * runtime.RETRY)]
-    assert after.count(1) == 4  # the slower: once in every RETRY calls
-    seconds.update({2: 5.0})  # the machine changes: now one thread alone is faster
+    # the others: once in every RETRY calls, in turn
+    assert after.count("rows") == 2 and after.count("single") == 2
+    seconds.update({"units": 5.0})  # the machine changes: now the rows are fastest
     later = [call() for _ in range(6 * runtime.RETRY)][-2 * runtime.RETRY :]
-    assert later.count(2) == 2 and later.count(1) == 2 * runtime.RETRY - 2
-    assert runtime.choose(key, team=1) == 1  # no team, no choice
+    assert later.count("rows") == 2 * runtime.RETRY - 2
+    assert later.count("single") == 1 and later.count("units") == 1
+    assert runtime.choose(key, {"single": 1}) == "single"  # one arrangement, no choice
 
 
 def test_a_loop_that_finds_no_memory_raises_memory_error():
@@ -238,7 +249,7 @@ def _gru_step(dtype: torch.dtype, a: torch.Tensor):
     gates, R, bias = a.clone(), torch.zeros(3 * H, H, dtype=dtype), torch.zeros(3 * H, dtype=dtype)
     h0, Y, Gn = (torch.zeros(B, H, dtype=dtype) for _ in range(3))
     pointers = map(_pointer, (gates, Y, Gn, R, bias, h0))
-    assert loops.gru_forward_sequence(*pointers, 1, B, H, 1, 1) == 0  # T = 1, skip R h_{-1}
+    assert loops.gru_forward_sequence(*pointers, 1, B, H, 1, 1, 0) == 0  # T = 1, skip R h_{-1}
     return gates, Y
 
 

@@ -45,12 +45,12 @@ BITS = {torch.float32: 32, torch.float64: 64}
 
 _pointer, _int, _long = ctypes.c_void_p, ctypes.c_int, ctypes.c_long
 SIGNATURES = {  # function: argument types (pointers are data_ptr() integers or None)
-    "sublstm_forward_sequence": [_pointer] * 8 + [_long] * 3 + [_int] * 2,
-    "sublstm_backward_sequence": [_pointer] * 11 + [_long] * 3 + [_int],
-    "lstm_forward_sequence": [_pointer] * 10 + [_int] * 3 + [_long] * 3 + [_int] * 2,
-    "lstm_backward_sequence": [_pointer] * 11 + [_int] * 3 + [_long] * 3 + [_int],
-    "gru_forward_sequence": [_pointer] * 6 + [_long] * 3 + [_int] * 2,
-    "gru_backward_sequence": [_pointer] * 9 + [_long] * 3 + [_int],
+    "sublstm_forward_sequence": [_pointer] * 8 + [_long] * 3 + [_int] * 3,
+    "sublstm_backward_sequence": [_pointer] * 11 + [_long] * 3 + [_int] * 2,
+    "lstm_forward_sequence": [_pointer] * 10 + [_int] * 3 + [_long] * 3 + [_int] * 3,
+    "lstm_backward_sequence": [_pointer] * 11 + [_int] * 3 + [_long] * 3 + [_int] * 2,
+    "gru_forward_sequence": [_pointer] * 6 + [_long] * 3 + [_int] * 3,
+    "gru_backward_sequence": [_pointer] * 9 + [_long] * 3 + [_int] * 2,
 }
 
 

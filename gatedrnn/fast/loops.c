@@ -12,12 +12,17 @@
  *     The threads meet at a barrier once per step, when h_t (or da_t) is complete.
  *   - Forward, a thread's products read only its units' rows of R, one block per gate, and add
  *     into A in place; backward, its units' columns of R.
+ *   - Or (by_rows) the threads share out the batch rows instead: each runs its own rows through
+ *     every step, all the units, with no barrier at all, since no row depends on another. Each
+ *     thread then multiplies by the whole of R, on fewer rows. On a host whose caches and memory
+ *     are shared with other work, this was the robust arrangement: a loop whose threads
+ *     exchange h_t at every step slowed by half when the host was busy, this one hardly.
  *
  * The BLAS (sgemm_/dgemm_, the Fortran interface) and the team (GOMP_parallel) are torch's own:
  * compiled.py finds their addresses in the running process and hands them to set_runtime;
  * nothing here links against them. Without the team (or with threads = 1) the loop runs on the
- * calling thread and the BLAS shares each product among its own threads; runtime.py times both
- * arrangements as they run and asks for the faster.
+ * calling thread and the BLAS shares each product among its own threads; runtime.py times the
+ * three arrangements as they run and asks for the fastest.
  *
  * Shapes, every array C-contiguous: A (T, B, G*H), C and Y (T, B, H), R (G*H, H), bias (G*H),
  * h0 and c0 (B, H); the subLSTM's f_fixed and the LSTM's peephole weights (H) or NULL. G = 4
@@ -202,6 +207,7 @@ typedef struct {
     long T, B, H, G;
     int skip_first_product; /* forward: h_{-1} = 0, so R h_{-1} = 0 */
     team tm;
+    int by_rows; /* the threads share out the batch rows (no barrier), not the hidden units */
     void (*part)(void *job, int k); /* the loop, run by thread k of the team */
     /* the cell: a subLSTM (f_fixed for the fix-subLSTM), an LSTM variant, or a GRU */
     enum { SUBLSTM, LSTM, GRU } cell;
@@ -232,7 +238,8 @@ static void run(job *j, int threads)
 {
     const long chunks = (j->H + CHUNK - 1) / CHUNK;
     threads = threads < MAX_THREADS ? threads : MAX_THREADS;
-    threads = threads < chunks ? threads : (int)chunks;
+    const long parts = j->by_rows ? j->B : chunks; /* at least one row, or one chunk, each */
+    threads = threads < parts ? threads : (int)parts;
     if (threads < 1 || !gomp_parallel)
         threads = 1;
     j->tm.threads = threads;
@@ -249,6 +256,24 @@ static void run(job *j, int threads)
 }
 
 /*
+ * Thread k's batch rows b0 … b1-1 and hidden units u0 … u1-1: a run of chunks of units in every
+ * row (the team's share, which moves), or a run of rows with every unit (by_rows).
+ */
+static void part_of(const job *j, int k, long *b0, long *b1, long *u0, long *u1)
+{
+    if (j->by_rows) {
+        *b0 = k * j->B / j->tm.threads;
+        *b1 = (k + 1) * j->B / j->tm.threads;
+        *u0 = 0;
+        *u1 = j->H;
+    } else {
+        *b0 = 0;
+        *b1 = j->B;
+        share(&j->tm, k, j->H, u0, u1);
+    }
+}
+
+/*
  * Forward, by thread k, for its units u0 … u1-1: for each gate block g, one product adds their
  * columns of h_{t-1} R_g^T (B, n) to A_t in place (R_g's rows g*H+u0 … are one block; a thread
  * with all the units makes one product for all the blocks); then each row adds the bias and
@@ -259,29 +284,31 @@ static void forward_part(void *p, int k)
     job *j = p;
     team *tm = &j->tm;
     const long T = j->T, B = j->B, H = j->H, G = j->G, GH = G * H;
-    const int timed = tm->threads > 1;
+    const int timed = tm->threads > 1 && !j->by_rows; /* timed, and meeting at the barrier */
     int sense = 0;
     for (long t = 0; t < T; t++) {
         const double start = timed ? microseconds() : 0;
-        long u0, u1;
-        share(tm, k, H, &u0, &u1);
-        const long n = u1 - u0;
+        long b0, b1, u0, u1;
+        part_of(j, k, &b0, &b1, &u0, &u1);
+        const long n = u1 - u0, rows = b1 - b0;
         const real *h_prev = t ? j->Y + (t - 1) * B * H : j->h0;
         const real *c_prev = !j->C ? NULL : t ? j->C + (t - 1) * B * H : j->c0; /* GRU: none */
         real *a_t = j->A + t * B * GH, *gn_t = j->Gn ? j->Gn + t * B * H + u0 : NULL;
         const int product = t > 0 || !j->skip_first_product;
         const long added = j->cell == GRU ? 2 : G; /* gate blocks whose R h_{t-1} adds into A */
         if (product && n == H) /* all the units: the blocks are adjacent, one product */
-            matmul(B, added * H, H, h_prev, H, j->R, H, 1, 1, a_t, GH);
+            matmul(rows, added * H, H, h_prev + b0 * H, H, j->R, H, 1, 1, a_t + b0 * GH, GH);
         else if (product) /* a_t += h_{t-1} R_g^T, this thread's columns of each block */
             for (long g = 0; g < added; g++)
-                matmul(B, n, H, h_prev, H, j->R + (g * H + u0) * H, H, 1, 1, a_t + g * H + u0, GH);
+                matmul(rows, n, H, h_prev + b0 * H, H, j->R + (g * H + u0) * H, H, 1, 1,
+                       a_t + b0 * GH + g * H + u0, GH);
         if (j->cell == GRU && product) /* g_n = h_{t-1} R_n^T (+ b_hn below), apart from a_n */
-            matmul(B, n, H, h_prev, H, j->R + (2 * H + u0) * H, H, 1, 0, gn_t, H);
+            matmul(rows, n, H, h_prev + b0 * H, H, j->R + (2 * H + u0) * H, H, 1, 0, gn_t + b0 * H,
+                   H);
         else if (j->cell == GRU)
-            for (long b = 0; b < B; b++)
+            for (long b = b0; b < b1; b++)
                 memset(gn_t + b * H, 0, sizeof(real) * n);
-        for (long b = 0; b < B; b++) {
+        for (long b = b0; b < b1; b++) {
             real *a = a_t + b * GH;
             const long off = (t * B + b) * H + u0;
             for (long g = 0; g < G; g++) { /* + b */
@@ -324,26 +351,28 @@ static void backward_part(void *p, int k)
     job *j = p;
     team *tm = &j->tm;
     const long T = j->T, B = j->B, H = j->H, G = j->G, GH = G * H;
-    const int timed = tm->threads > 1;
-    real *dh = j->work, *scratch = j->work + B * H; /* scratch: 2 values per hidden unit */
+    const int timed = tm->threads > 1 && !j->by_rows; /* timed, and meeting at the barrier */
+    real *dh = j->work; /* dh_t (B, H) */
     int sense = 0;
     for (long t = T - 1; t >= 0; t--) {
         const double start = timed ? microseconds() : 0;
-        long u0, u1;
-        share(tm, k, H, &u0, &u1);
-        const long n = u1 - u0;
-        for (long b = 0; b < B; b++) { /* dh_t = dY_t (+ dL/dh_T at the end) */
+        long b0, b1, u0, u1;
+        part_of(j, k, &b0, &b1, &u0, &u1);
+        const long n = u1 - u0, rows = b1 - b0;
+        /* 2 values per hidden unit: the team's threads have units of their own, by_rows not */
+        real *scratch = j->work + B * H + (j->by_rows ? 2 * H * k : 2 * u0);
+        for (long b = b0; b < b1; b++) { /* dh_t = dY_t (+ dL/dh_T at the end) */
             const real *dy = j->dY + (t * B + b) * H + u0, *dh_T = j->dh_T + b * H + u0;
             real *d = dh + b * H + u0;
             for (long u = 0; u < n; u++)
                 d[u] = t == T - 1 ? dy[u] + dh_T[u] : dy[u];
         }
         if (t < T - 1) /* dh_t += R^T da_{t+1}: the columns u0 … u1-1 of da_{t+1} R */
-            matmul(B, n, j->K_da, j->dA + (t + 1) * B * j->ld_da, j->ld_da, j->R + u0, H, 0, 1,
-                   dh + u0, H);
+            matmul(rows, n, j->K_da, j->dA + ((t + 1) * B + b0) * j->ld_da, j->ld_da, j->R + u0,
+                   H, 0, 1, dh + b0 * H + u0, H);
         const real *c_prev = !j->C ? NULL : t ? j->C + (t - 1) * B * H : j->c0; /* GRU: none */
         const real *h_prev = !j->Y ? NULL : t ? j->Y + (t - 1) * B * H : j->h0; /* the GRU's */
-        for (long b = 0; b < B; b++) {
+        for (long b = b0; b < b1; b++) {
             const real *g = j->A + (t * B + b) * GH;
             real *da = j->dA + (t * B + b) * j->ld_da;
             const long off = b * H + u0, has_f = G == 4;
@@ -360,7 +389,7 @@ static void backward_part(void *p, int k)
                                     j->dc + off, da_i, da_f, da_z, da_o,
                                     j->w_ci ? j->w_ci + u0 : NULL, j->w_cf ? j->w_cf + u0 : NULL,
                                     j->w_co ? j->w_co + u0 : NULL, j->phi1, j->phi2, j->coupled,
-                                    scratch + 2 * u0, n);
+                                    scratch, n);
             else
                 sublstm_backward_units(i, j->f_fixed ? j->f_fixed + u0 : f, z, o, c_prev + off,
                                        j->Y + t * B * H + off, dh + off, j->dc + off, da_i,
@@ -380,13 +409,19 @@ static int backward(job *j, int threads)
     j->part = backward_part;
     if (!j->ld_da) /* a memory cell: all of dA meets R */
         j->ld_da = j->K_da = j->G * j->H;
-    j->work = malloc(sizeof(real) * (j->B + 2) * j->H);
+    j->work = malloc(sizeof(real) * (j->B + 2 * (threads > 1 ? threads : 1)) * j->H);
     if (!j->work)
         return -1;
     run(j, threads);
     free(j->work);
     return 0;
 }
+
+/*
+ * The loops called from Python. Each ends with threads (how many share the work; 1: the calling
+ * thread alone, the BLAS sharing each product among its own threads) and by_rows (0: the
+ * threads share out the hidden units and meet at every step; 1: they share out the batch rows).
+ */
 
 /*
  * subLSTM forward over a sequence.
@@ -396,11 +431,12 @@ static int backward(job *j, int threads)
  */
 int sublstm_forward_sequence(real *A, real *C, real *Y, const real *R, const real *bias,
                              const real *h0, const real *c0, const real *f_fixed, long T,
-                             long B, long H, int skip_first_product, int threads)
+                             long B, long H, int skip_first_product, int threads, int by_rows)
 {
     job j = {.A = A, .C = C, .Y = Y, .R = R, .bias = bias, .h0 = h0, .c0 = c0,
              .f_fixed = f_fixed, .T = T, .B = B, .H = H, .G = f_fixed ? 3 : 4,
              .skip_first_product = skip_first_product};
+    j.by_rows = by_rows;
     return forward(&j, threads);
 }
 
@@ -414,11 +450,12 @@ int sublstm_forward_sequence(real *A, real *C, real *Y, const real *R, const rea
 int sublstm_backward_sequence(const real *A, const real *C, const real *Y, const real *R,
                               const real *c0, const real *dY, const real *dh_T, real *dc,
                               real *dA, real *DC, const real *f_fixed, long T, long B, long H,
-                              int threads)
+                              int threads, int by_rows)
 {
     job j = {.A = (real *)A, .C = (real *)C, .Y = (real *)Y, .dA = dA, .dc = dc, .DC = DC,
              .R = R, .c0 = c0, .f_fixed = f_fixed, .dY = dY, .dh_T = dh_T,
              .T = T, .B = B, .H = H, .G = f_fixed ? 3 : 4};
+    j.by_rows = by_rows;
     return backward(&j, threads);
 }
 
@@ -432,12 +469,13 @@ int sublstm_backward_sequence(const real *A, const real *C, const real *Y, const
 int lstm_forward_sequence(real *A, real *C, real *Y, const real *R, const real *bias,
                           const real *h0, const real *c0, const real *w_ci, const real *w_cf,
                           const real *w_co, int phi1, int phi2, int coupled, long T, long B,
-                          long H, int skip_first_product, int threads)
+                          long H, int skip_first_product, int threads, int by_rows)
 {
     job j = {.A = A, .C = C, .Y = Y, .R = R, .bias = bias, .h0 = h0, .c0 = c0, .cell = LSTM,
              .phi1 = phi1, .phi2 = phi2, .coupled = coupled, .w_ci = w_ci, .w_cf = w_cf,
              .w_co = w_co, .T = T, .B = B, .H = H, .G = coupled ? 3 : 4,
              .skip_first_product = skip_first_product};
+    j.by_rows = by_rows;
     return forward(&j, threads);
 }
 
@@ -451,12 +489,13 @@ int lstm_forward_sequence(real *A, real *C, real *Y, const real *R, const real *
 int lstm_backward_sequence(const real *A, const real *C, const real *R, const real *c0,
                            const real *dY, const real *dh_T, real *dc, real *dA,
                            const real *w_ci, const real *w_cf, const real *w_co, int phi1,
-                           int phi2, int coupled, long T, long B, long H, int threads)
+                           int phi2, int coupled, long T, long B, long H, int threads, int by_rows)
 {
     job j = {.A = (real *)A, .C = (real *)C, .dA = dA, .dc = dc, .R = R, .c0 = c0,
              .dY = dY, .dh_T = dh_T, .cell = LSTM, .phi1 = phi1, .phi2 = phi2,
              .coupled = coupled, .w_ci = w_ci, .w_cf = w_cf, .w_co = w_co,
              .T = T, .B = B, .H = H, .G = coupled ? 3 : 4};
+    j.by_rows = by_rows;
     return backward(&j, threads);
 }
 
@@ -468,10 +507,11 @@ int lstm_backward_sequence(const real *A, const real *C, const real *R, const re
  */
 int gru_forward_sequence(real *A, real *Y, real *Gn, const real *R, const real *bias,
                          const real *h0, long T, long B, long H, int skip_first_product,
-                         int threads)
+                         int threads, int by_rows)
 {
     job j = {.A = A, .Y = Y, .Gn = Gn, .R = R, .bias = bias, .h0 = h0, .cell = GRU,
              .T = T, .B = B, .H = H, .G = 3, .skip_first_product = skip_first_product};
+    j.by_rows = by_rows;
     return forward(&j, threads);
 }
 
@@ -485,10 +525,11 @@ int gru_forward_sequence(real *A, real *Y, real *Gn, const real *R, const real *
  */
 int gru_backward_sequence(const real *A, const real *Y, const real *Gn, const real *R,
                           const real *h0, const real *dY, const real *dh_T, real *carry, real *D,
-                          long T, long B, long H, int threads)
+                          long T, long B, long H, int threads, int by_rows)
 {
     job j = {.A = (real *)A, .Y = (real *)Y, .Gn = (real *)Gn, .R = R, .h0 = h0, .dY = dY,
              .dh_T = dh_T, .dc = carry, .dA = D, .cell = GRU, .T = T, .B = B, .H = H, .G = 3,
              .ld_da = 4 * H, .K_da = 3 * H};
+    j.by_rows = by_rows;
     return backward(&j, threads);
 }
