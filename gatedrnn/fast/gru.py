@@ -112,8 +112,8 @@ class GRUAfterKernel(Kernel):
     """``GRUCell(reset="after")``: the gates' recurrent part ``g = R h + b_h`` in one product.
 
     Where the compiled loops are available (:mod:`.compiled`) the whole loop runs in C
-    (``loops.c``: ``gru_forward_sequence``, ``gru_backward_sequence``), the hidden units shared
-    among torch's threads; otherwise in the torch operations below. Both write the same buffers.
+    (``loops.c``: ``gru_forward_sequence``, ``gru_backward_sequence``), the work shared among
+    torch's threads; otherwise in the torch operations below. Both write the same buffers.
     """
 
     has_compiled_loop = True
@@ -158,7 +158,7 @@ class GRUAfterKernel(Kernel):
             h = torch.lerp(n, h, u, out=h_t)  # h = u ⊙ h_{t-1} + (1 - u) ⊙ n
 
     def _forward_loop(self, loops, A, Y, Gn, R, b_hh, h0):
-        """The whole loop in C (``loops.c``): the same steps, the hidden units shared by threads."""
+        """The whole loop in C (``loops.c``): the same steps, shared among threads."""
         T, B, GH = A.shape
         H = GH // 3
         key, tensors = ("GRU forward", A.dtype), (A, Y, Gn, R, b_hh, h0)

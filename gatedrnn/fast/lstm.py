@@ -24,7 +24,7 @@ Peepholes: ``dw_ci = Σ da_i ⊙ c_{t-1}``, ``dw_cf = Σ da_f ⊙ c_{t-1}``, ``d
 
 Where the compiled loops are available (:mod:`.compiled`) and neither φ is the power law, the
 whole loop runs in C (``loops.c``: ``lstm_forward_sequence``, ``lstm_backward_sequence``),
-the hidden units shared among torch's threads; otherwise in the torch operations below. Both
+the work shared among torch's threads; otherwise in the torch operations below. Both
 write the same buffers.
 """
 
@@ -134,7 +134,7 @@ class LSTMKernel(Kernel):
             h = phi2.into(c, h_t).mul_(o)  # h = o ⊙ φ2(c)
 
     def _forward_loop(self, loops, A, C, Y, R, b, h0, c0, peepholes):
-        """The whole loop in C (``loops.c``): the same steps, the hidden units shared by threads.
+        """The whole loop in C (``loops.c``): the same steps, shared among threads.
 
         ``A`` holds ``W x_t`` without the bias ``b``, which the loop adds.
         """

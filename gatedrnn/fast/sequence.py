@@ -15,7 +15,7 @@ Every fused family (LSTM variants, subLSTM, simple-GRU, GRU, rate networks) foll
 
 For the subLSTM, the LSTM variants and the GRU (reset after R), loops 2 and 3 run in C where
 they are compiled (``loops.c``, :mod:`.compiled`): the same equations, with the hidden units
-shared among torch's threads.
+or the batch rows shared among torch's threads.
 
 Second derivatives (``create_graph=True``, Hessian-vector products, gradient penalties) and
 batched gradients (``torch.func``, ``jacobian(..., vectorize=True)``) replay the readable loop of

@@ -78,7 +78,7 @@ class SubLSTMKernel(Kernel):
             h = torch.sigmoid(c, out=h_t).sub_(o)  # h = σ(c) - o
 
     def _forward_loop(self, loops, A, C, Y, R, b, h0, c0, f_fixed):
-        """The whole loop in C (``loops.c``): the same steps, the hidden units shared by threads.
+        """The whole loop in C (``loops.c``): the same steps, shared among threads.
 
         ``A`` holds ``W x_t`` without the bias ``b``, which the loop adds.
         """
