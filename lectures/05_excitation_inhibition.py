@@ -23,7 +23,7 @@
 # - run the rule on a rate neuron and on a spiking neuron, and play with $\eta$ and $\rho_0$.
 #
 # **Time:** about 50 minutes. The exercise that goes with it is
-# `exercises/ex07_inhibitory_plasticity.ipynb`.
+# `exercises/ex05_inhibitory_plasticity.ipynb`.
 
 # %%
 # On Colab only: install the course package, then turn on Colab's widget manager.
@@ -413,7 +413,7 @@ explore.plasticity_explorer(rho0=16.0)
 #   net drive, so inhibition copies the tuning of excitation, eq. (9).
 # - The trace-based spiking rule, eq. (10), is the same rule on average.
 #
-# **Exercise:** `exercises/ex07_inhibitory_plasticity.ipynb` — implement Vogels' rule yourself;
+# **Exercise:** `exercises/ex05_inhibitory_plasticity.ipynb` — implement Vogels' rule yourself;
 # the checks test that the output rate converges to $\rho_0$ and that E and I end co-tuned.
 #
 # **References.** Vogels, Sprekeler, Zenke, Clopath & Gerstner (2011), *Inhibitory plasticity

@@ -22,7 +22,7 @@
 # - compare LSTM, GRU and subLSTM with the numbers of Costa et al. (2017) and of MNIST-1D.
 #
 # **Time:** about 75 minutes, plus the optional full run. The exercise that goes with it is
-# `exercises/ex05_bptt.ipynb`.
+# `exercises/ex07_bptt.ipynb`.
 
 # %%
 # On Colab only: install the course package, then turn on Colab's widget manager.
@@ -552,7 +552,7 @@ else:
 # - `train.fit` trains any runner on the adding problem, sequential MNIST, MNIST-1D and
 #   language modelling; LSTM, GRU and subLSTM end close to each other when trained long enough.
 #
-# **Exercise:** `exercises/ex05_bptt.ipynb` — write BPTT for a vanilla RNN in NumPy; the checks
+# **Exercise:** `exercises/ex07_bptt.ipynb` — write BPTT for a vanilla RNN in NumPy; the checks
 # compare your gradients with autograd and your vanishing-gradient curve with the library's.
 #
 # **References.** Hochreiter & Schmidhuber (1997), *Long short-term memory*, Neural Computation.

@@ -18,9 +18,9 @@ SEVEN = [
     "ex02_rate_networks",
     "ex03_lstm",
     "ex04_gru",
-    "ex05_bptt",
+    "ex05_inhibitory_plasticity",
     "ex06_sublstm",
-    "ex07_inhibitory_plasticity",
+    "ex07_bptt",
 ]
 SOLVED = sorted(p.stem for p in (ROOT / "solutions").glob("ex*.ipynb"))
 

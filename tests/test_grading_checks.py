@@ -365,10 +365,10 @@ MUTANTS = [
         "kept-state diagonal missing",
         [("return torch.diag_embed(u) + (h_prev - n)", "return (h_prev - n)")],
     ),
-    # ex05: BPTT
+    # ex07: BPTT
     (
-        "ex05_bptt",
-        "5.1",
+        "ex07_bptt",
+        "7.1",
         "off-by-one in time (stores h_{t-1})",
         [
             (
@@ -378,50 +378,50 @@ MUTANTS = [
         ],
     ),
     (
-        "ex05_bptt",
-        "5.1",
+        "ex07_bptt",
+        "7.1",
         "transposed recurrent weights",
         [("h = np.tanh(x_t @ W.T + h @ R.T + b)", "h = np.tanh(x_t @ W.T + h @ R + b)")],
     ),
     (
-        "ex05_bptt",
-        "5.2",
+        "ex07_bptt",
+        "7.2",
         "off-by-one in time in dR",
         [("dR += a.T @ h_before", "dR += a.T @ hs[t]")],
     ),
     (
-        "ex05_bptt",
-        "5.2",
+        "ex07_bptt",
+        "7.2",
         "sign error in the gradient passed back",
         [("from_future = a @ R\n", "from_future = -a @ R\n")],
     ),
     (
-        "ex05_bptt",
-        "5.2",
+        "ex07_bptt",
+        "7.2",
         "gradient not carried back through time",
         [("a = (dhs[t] + from_future) * (1 - hs[t] ** 2)", "a = dhs[t] * (1 - hs[t] ** 2)")],
     ),
     (
-        "ex05_bptt",
-        "5.2",
+        "ex07_bptt",
+        "7.2",
         "gradient passed back through R transposed",
         [("from_future = a @ R\n", "from_future = a @ R.T\n")],
     ),
     (
-        "ex05_bptt",
-        "5.2",
+        "ex07_bptt",
+        "7.2",
         "tanh derivative missing",
         [("a = (dhs[t] + from_future) * (1 - hs[t] ** 2)", "a = dhs[t] + from_future")],
     ),
     (
-        "ex05_bptt",
-        "5.3",
+        "ex07_bptt",
+        "7.3",
         "curve reversed in time",
         [("    return norms\n", "    return norms[::-1]\n")],
     ),
     (
-        "ex05_bptt",
-        "5.3",
+        "ex07_bptt",
+        "7.3",
         "norms recorded one step late",
         [
             (
@@ -433,8 +433,8 @@ MUTANTS = [
         ],
     ),
     (
-        "ex05_bptt",
-        "5.3",
+        "ex07_bptt",
+        "7.3",
         "tanh derivative missing in the backward recursion",
         [("delta = (delta * (1 - states[t] ** 2)) @ R", "delta = delta @ R")],
     ),
@@ -476,22 +476,22 @@ MUTANTS = [
         "trained on the wrong target (the last value)",
         [("mse_loss(model(x), y)", "mse_loss(model(x), x[-1, :, :1])")],
     ),
-    # ex07: inhibitory plasticity
+    # ex05: inhibitory plasticity
     (
-        "ex07_inhibitory_plasticity",
-        "7.1",
+        "ex05_inhibitory_plasticity",
+        "5.1",
         "sign flipped (anti-homeostatic)",
         [("return eta * pre * (post - rho0)", "return eta * pre * (rho0 - post)")],
     ),
     (
-        "ex07_inhibitory_plasticity",
-        "7.1",
+        "ex05_inhibitory_plasticity",
+        "5.1",
         "pre and post swapped",
         [("return eta * pre * (post - rho0)", "return eta * post * (pre - rho0)")],
     ),
     (
-        "ex07_inhibitory_plasticity",
-        "7.2",
+        "ex05_inhibitory_plasticity",
+        "5.2",
         "inhibitory weights not kept >= 0",
         [
             (
@@ -501,20 +501,20 @@ MUTANTS = [
         ],
     ),
     (
-        "ex07_inhibitory_plasticity",
-        "7.2",
+        "ex05_inhibitory_plasticity",
+        "5.2",
         "rate not rectified",
         [("y[t] = max(drive, 0.0)", "y[t] = drive")],
     ),
     (
-        "ex07_inhibitory_plasticity",
-        "7.2",
+        "ex05_inhibitory_plasticity",
+        "5.2",
         "off-by-one in time: the previous step's rate",
         [("vogels_rule(x_i[t], y[t], rho0, eta)", "vogels_rule(x_i[t], y[t - 1], rho0, eta)")],
     ),
     (
-        "ex07_inhibitory_plasticity",
-        "7.2",
+        "ex05_inhibitory_plasticity",
+        "5.2",
         "excitatory rates in the inhibitory rule",
         [("vogels_rule(x_i[t], y[t], rho0, eta)", "vogels_rule(x_e[t], y[t], rho0, eta)")],
     ),
@@ -609,7 +609,7 @@ def test_checks_leave_the_global_random_state_alone(solved):
     torch.manual_seed(123)
     np.random.seed(123)
     run("3.1", solved["ex03_lstm"])
-    run("5.2", solved["ex05_bptt"])
+    run("7.2", solved["ex07_bptt"])
     assert (torch.rand(1).item(), np.random.rand()) == before
 
 

@@ -1,4 +1,4 @@
-"""Checks of exercise 5 (``ex05_bptt``): a vanilla RNN and backpropagation through time in NumPy.
+"""Checks of exercise 7 (``ex07_bptt``): a vanilla RNN and backpropagation through time in NumPy.
 
 ``h_t = tanh(W x_t + R h_{t-1} + b)`` for t = 1 … T, from ``h_0``; the arrays are time-major,
 ``x`` (T, B, I), ``hs`` (T, B, H) holding h_1 … h_T. References: ``torch.nn.RNN`` with the same
@@ -47,7 +47,7 @@ def _numpy_hs(x, h0, W, R, b, transposed: bool = False) -> np.ndarray:
     return np.stack(hs)
 
 
-@check("5.1", "the forward pass of a vanilla RNN", points=3, exercise="ex05_bptt")
+@check("7.1", "the forward pass of a vanilla RNN", points=3, exercise="ex07_bptt")
 def check_rnn_forward(sheet: Sheet, rnn_forward) -> None:
     """``rnn_forward(x, h0, W, R, b) -> hs`` (T, B, H), hs[t-1] = h_t."""
     x, h0, W, R, b = _point(seed=51)
@@ -101,7 +101,7 @@ def _bptt(x, h0, W, R, b, hs, dhs, *, mistake: str = ""):
     return dW, dR, db, carry
 
 
-@check("5.2", "backpropagation through time", points=6, exercise="ex05_bptt")
+@check("7.2", "backpropagation through time", points=6, exercise="ex07_bptt")
 def check_rnn_backward(sheet: Sheet, rnn_backward) -> None:
     """``rnn_backward(x, h0, W, R, b, hs, dhs) -> (dW, dR, db, dh0)``.
 
@@ -186,7 +186,7 @@ def _norms_autograd(x, h0, W, R, b) -> np.ndarray:
     return np.array([s.grad.norm().item() for s in states])
 
 
-@check("5.3", "the vanishing-gradient curve", points=3, exercise="ex05_bptt")
+@check("7.3", "the vanishing-gradient curve", points=3, exercise="ex07_bptt")
 def check_gradient_norms(sheet: Sheet, gradient_norms) -> None:
     """``gradient_norms(x, h0, W, R, b) -> norms`` (T,): ‖∂L/∂h_t‖ for L = Σ h_T."""
     steps = 30

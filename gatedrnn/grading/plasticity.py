@@ -1,4 +1,4 @@
-"""Checks of exercise 7 (``ex07_inhibitory_plasticity``): Vogels' rule and a neuron that learns.
+"""Checks of exercise 5 (``ex05_inhibitory_plasticity``): Vogels' rule and a neuron that learns.
 
 One rate neuron, ``y = [I_E - I_I]_+`` with ``I_E = w_E · x_E / N_E`` and ``I_I = w_I · x_I / N_I``;
 after each step every inhibitory weight moves by ``Δw = η x (y - ρ0)`` and is kept >= 0 (Vogels et
@@ -16,7 +16,7 @@ from ._core import Sheet, StudentError, check
 N_I = 6
 
 
-@check("7.1", "Vogels' inhibitory rule", points=4, exercise="ex07_inhibitory_plasticity")
+@check("5.1", "Vogels' inhibitory rule", points=4, exercise="ex05_inhibitory_plasticity")
 def check_vogels_rule(sheet: Sheet, vogels_rule) -> None:
     """``vogels_rule(pre, post, rho0, eta) -> dw`` (N_I,)."""
     rng = np.random.default_rng(71)
@@ -74,7 +74,7 @@ def _inputs(seconds: float, n_groups: int, n_e: int, n_i: int, seed: int):
     return signals[:, group_e], signals[:, group_i], w_e, group_e, group_i
 
 
-@check("7.2", "a neuron that balances itself", points=6, exercise="ex07_inhibitory_plasticity")
+@check("5.2", "a neuron that balances itself", points=6, exercise="ex05_inhibitory_plasticity")
 def check_simulate_neuron(sheet: Sheet, simulate_neuron) -> None:
     """``simulate_neuron(x_e, x_i, w_e, w_i, rho0, eta) -> (y, w_i)``: y (T,), final w_i (N_I,)."""
     # a short run: weak excitation first (y = 0, weights fall to 0), then strong (weights grow)

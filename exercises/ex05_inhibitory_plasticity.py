@@ -1,8 +1,8 @@
 # %% [markdown]
-# [![Open in Colab](https://colab.research.google.com/assets/colab-badge.svg)](https://colab.research.google.com/github/gatedrnn/gatedrnn/blob/main/exercises/ex07_inhibitory_plasticity.ipynb)
-# [![Binder](https://mybinder.org/badge_logo.svg)](https://mybinder.org/v2/gh/gatedrnn/gatedrnn/main?urlpath=lab/tree/exercises/ex07_inhibitory_plasticity.ipynb)
+# [![Open in Colab](https://colab.research.google.com/assets/colab-badge.svg)](https://colab.research.google.com/github/gatedrnn/gatedrnn/blob/main/exercises/ex05_inhibitory_plasticity.ipynb)
+# [![Binder](https://mybinder.org/badge_logo.svg)](https://mybinder.org/v2/gh/gatedrnn/gatedrnn/main?urlpath=lab/tree/exercises/ex05_inhibitory_plasticity.ipynb)
 #
-# # Exercise 7 · Inhibitory plasticity balances a neuron
+# # Exercise 5 · Inhibitory plasticity balances a neuron
 #
 # Vogels et al. (Science 2011) proposed a learning rule for inhibitory synapses that keeps a
 # neuron at a target firing rate $\rho_0$. You write the rule and a rate neuron that learns
@@ -18,8 +18,8 @@
 #
 # | question | you implement | points |
 # |---|---|---|
-# | 7.1 | `vogels_rule`: the weight change of every inhibitory synapse | 4 |
-# | 7.2 | `simulate_neuron`: a rate neuron whose inhibition learns | 6 |
+# | 5.1 | `vogels_rule`: the weight change of every inhibitory synapse | 4 |
+# | 5.2 | `simulate_neuron`: a rate neuron whose inhibition learns | 6 |
 
 # %%
 # On Colab only: install the course package.
@@ -37,7 +37,7 @@ import numpy as np
 from gatedrnn import grading, plasticity
 
 # %% [markdown]
-# ## 7.1 Vogels' rule
+# ## 5.1 Vogels' rule
 #
 # An inhibitory synapse from a presynaptic neuron firing at rate $x$ (Hz) onto a neuron firing
 # at $y$ changes by
@@ -52,14 +52,14 @@ from gatedrnn import grading, plasticity
 def vogels_rule(pre, post, rho0, eta):
     """Δw = η · pre · (post - ρ0): pre (N_I,) rates in Hz -> dw (N_I,)."""
     ...
-    raise NotImplementedError("Exercise 7.1: the weight change of each inhibitory synapse")
+    raise NotImplementedError("Exercise 5.1: the weight change of each inhibitory synapse")
 
 
 # %%
 grading.check_vogels_rule(vogels_rule)
 
 # %% [markdown]
-# ## 7.2 A neuron that learns its inhibition
+# ## 5.2 A neuron that learns its inhibition
 #
 # The neuron receives $N_E$ excitatory inputs with fixed weights $w_E$ and $N_I$ inhibitory
 # inputs with plastic weights $w_I$. At each time step $t$, with presynaptic rates
@@ -86,7 +86,7 @@ def simulate_neuron(x_e, x_i, w_e, w_i, rho0, eta):
     # Hint: `max(value, 0.0)` and `np.maximum(array, 0.0)` rectify.
     ...
     raise NotImplementedError(
-        "Exercise 7.2: loop over time: the rate with the current weights, then the update"
+        "Exercise 5.2: loop over time: the rate with the current weights, then the update"
     )
 
 

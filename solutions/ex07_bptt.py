@@ -1,8 +1,8 @@
 # %% [markdown]
-# [![Open in Colab](https://colab.research.google.com/assets/colab-badge.svg)](https://colab.research.google.com/github/gatedrnn/gatedrnn/blob/main/exercises/ex05_bptt.ipynb)
-# [![Binder](https://mybinder.org/badge_logo.svg)](https://mybinder.org/v2/gh/gatedrnn/gatedrnn/main?urlpath=lab/tree/exercises/ex05_bptt.ipynb)
+# [![Open in Colab](https://colab.research.google.com/assets/colab-badge.svg)](https://colab.research.google.com/github/gatedrnn/gatedrnn/blob/main/exercises/ex07_bptt.ipynb)
+# [![Binder](https://mybinder.org/badge_logo.svg)](https://mybinder.org/v2/gh/gatedrnn/gatedrnn/main?urlpath=lab/tree/exercises/ex07_bptt.ipynb)
 #
-# # Exercise 5 · Backpropagation through time by hand
+# # Exercise 7 · Backpropagation through time by hand
 #
 # You write a vanilla RNN in NumPy, its gradients by backpropagation through time (BPTT), and
 # then measure how the gradient of a late loss fades on its way back to early steps: the
@@ -17,9 +17,9 @@
 #
 # | question | you implement | points |
 # |---|---|---|
-# | 5.1 | `rnn_forward`: the states $h_1 \dots h_T$ | 3 |
-# | 5.2 | `rnn_backward`: BPTT for $W$, $R$, $b$ and $h_0$ | 6 |
-# | 5.3 | `gradient_norms`: $\lVert \partial L / \partial h_t \rVert$ for a loss at the end | 3 |
+# | 7.1 | `rnn_forward`: the states $h_1 \dots h_T$ | 3 |
+# | 7.2 | `rnn_backward`: BPTT for $W$, $R$, $b$ and $h_0$ | 6 |
+# | 7.3 | `gradient_norms`: $\lVert \partial L / \partial h_t \rVert$ for a loss at the end | 3 |
 
 # %%
 # On Colab only: install the course package.
@@ -37,7 +37,7 @@ import numpy as np
 from gatedrnn import grading
 
 # %% [markdown]
-# ## 5.1 Forward
+# ## 7.1 Forward
 #
 # For $t = 1 \dots T$, starting from $h_0$:
 # $$ h_t = \tanh(W x_t + R h_{t-1} + b), $$
@@ -49,7 +49,7 @@ from gatedrnn import grading
 # %%
 def rnn_forward(x, h0, W, R, b):
     """States of a vanilla RNN: x (T, B, I), h0 (B, H) -> hs (T, B, H), hs[t-1] = h_t."""
-    # BEGIN SOLUTION 5.1: step h_t = tanh(W x_t + R h_{t-1} + b) through time
+    # BEGIN SOLUTION 7.1: step h_t = tanh(W x_t + R h_{t-1} + b) through time
     # HINT: `np.stack(list_of_arrays)` stacks T arrays of shape (B, H) into (T, B, H).
     h = h0
     states = []
@@ -64,7 +64,7 @@ def rnn_forward(x, h0, W, R, b):
 grading.check_rnn_forward(rnn_forward)
 
 # %% [markdown]
-# ## 5.2 Backward through time
+# ## 7.2 Backward through time
 #
 # The loss $L$ depends on every state; `dhs[t - 1]` $= \partial L / \partial h_t$ is its
 # **direct** gradient at step $t$ (here $L = \sum_t \langle$ `dhs[t-1]`, $h_t \rangle$). But
@@ -90,7 +90,7 @@ def rnn_backward(x, h0, W, R, b, hs, dhs):
 
     Returns (dW, dR, db, dh0) with the shapes of W, R, b and h0.
     """
-    # BEGIN SOLUTION 5.2: go backwards through time, accumulating dW, dR and db
+    # BEGIN SOLUTION 7.2: go backwards through time, accumulating dW, dR and db
     # HINT: `np.zeros_like(W)` starts an accumulator with W's shape.
     # HINT: the state before step t (0-based) is `h0 if t == 0 else hs[t - 1]`.
     dW, dR, db = np.zeros_like(W), np.zeros_like(R), np.zeros_like(b)
@@ -110,7 +110,7 @@ def rnn_backward(x, h0, W, R, b, hs, dhs):
 grading.check_rnn_backward(rnn_backward)
 
 # %% [markdown]
-# ## 5.3 Vanishing gradients
+# ## 7.3 Vanishing gradients
 #
 # Now let only the last state count, $L = \sum_{b,k} h_{T,bk}$, so that
 # $\partial L / \partial h_T$ is all ones. Carry it back with your recursion and record
@@ -122,7 +122,7 @@ grading.check_rnn_backward(rnn_backward)
 # %%
 def gradient_norms(x, h0, W, R, b):
     """‖∂L/∂h_t‖ for L = sum of h_T: norms (T,), norms[t-1] for h_t."""
-    # BEGIN SOLUTION 5.3: run forward, then carry ∂L/∂h_T = 1 back to h_1 and record the norms
+    # BEGIN SOLUTION 7.3: run forward, then carry ∂L/∂h_T = 1 back to h_1 and record the norms
     states = rnn_forward(x, h0, W, R, b)
     delta = np.ones_like(h0)  # ∂L/∂h_T
     norms = np.zeros(len(x))

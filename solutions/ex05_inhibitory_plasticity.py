@@ -1,8 +1,8 @@
 # %% [markdown]
-# [![Open in Colab](https://colab.research.google.com/assets/colab-badge.svg)](https://colab.research.google.com/github/gatedrnn/gatedrnn/blob/main/exercises/ex07_inhibitory_plasticity.ipynb)
-# [![Binder](https://mybinder.org/badge_logo.svg)](https://mybinder.org/v2/gh/gatedrnn/gatedrnn/main?urlpath=lab/tree/exercises/ex07_inhibitory_plasticity.ipynb)
+# [![Open in Colab](https://colab.research.google.com/assets/colab-badge.svg)](https://colab.research.google.com/github/gatedrnn/gatedrnn/blob/main/exercises/ex05_inhibitory_plasticity.ipynb)
+# [![Binder](https://mybinder.org/badge_logo.svg)](https://mybinder.org/v2/gh/gatedrnn/gatedrnn/main?urlpath=lab/tree/exercises/ex05_inhibitory_plasticity.ipynb)
 #
-# # Exercise 7 · Inhibitory plasticity balances a neuron
+# # Exercise 5 · Inhibitory plasticity balances a neuron
 #
 # Vogels et al. (Science 2011) proposed a learning rule for inhibitory synapses that keeps a
 # neuron at a target firing rate $\rho_0$. You write the rule and a rate neuron that learns
@@ -18,8 +18,8 @@
 #
 # | question | you implement | points |
 # |---|---|---|
-# | 7.1 | `vogels_rule`: the weight change of every inhibitory synapse | 4 |
-# | 7.2 | `simulate_neuron`: a rate neuron whose inhibition learns | 6 |
+# | 5.1 | `vogels_rule`: the weight change of every inhibitory synapse | 4 |
+# | 5.2 | `simulate_neuron`: a rate neuron whose inhibition learns | 6 |
 
 # %%
 # On Colab only: install the course package.
@@ -37,7 +37,7 @@ import numpy as np
 from gatedrnn import grading, plasticity
 
 # %% [markdown]
-# ## 7.1 Vogels' rule
+# ## 5.1 Vogels' rule
 #
 # An inhibitory synapse from a presynaptic neuron firing at rate $x$ (Hz) onto a neuron firing
 # at $y$ changes by
@@ -51,7 +51,7 @@ from gatedrnn import grading, plasticity
 # %%
 def vogels_rule(pre, post, rho0, eta):
     """Δw = η · pre · (post - ρ0): pre (N_I,) rates in Hz -> dw (N_I,)."""
-    # BEGIN SOLUTION 7.1: the weight change of each inhibitory synapse
+    # BEGIN SOLUTION 5.1: the weight change of each inhibitory synapse
     return eta * pre * (post - rho0)
     # END SOLUTION
 
@@ -60,7 +60,7 @@ def vogels_rule(pre, post, rho0, eta):
 grading.check_vogels_rule(vogels_rule)
 
 # %% [markdown]
-# ## 7.2 A neuron that learns its inhibition
+# ## 5.2 A neuron that learns its inhibition
 #
 # The neuron receives $N_E$ excitatory inputs with fixed weights $w_E$ and $N_I$ inhibitory
 # inputs with plastic weights $w_I$. At each time step $t$, with presynaptic rates
@@ -84,7 +84,7 @@ grading.check_vogels_rule(vogels_rule)
 # %%
 def simulate_neuron(x_e, x_i, w_e, w_i, rho0, eta):
     """Run the neuron over x_e (T, N_E) and x_i (T, N_I); returns y (T,) and the final w_i."""
-    # BEGIN SOLUTION 7.2: loop over time: the rate with the current weights, then the update
+    # BEGIN SOLUTION 5.2: loop over time: the rate with the current weights, then the update
     # HINT: `max(value, 0.0)` and `np.maximum(array, 0.0)` rectify.
     y = np.zeros(len(x_e))
     w_i = w_i.copy()
