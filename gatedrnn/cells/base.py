@@ -1,4 +1,4 @@
-"""What every recurrent cell shares: sizes, ``init_state``, input checks, and ``like``."""
+"""What every recurrent cell shares: sizes, ``init_state``, input checks, its gates, ``like``."""
 
 from __future__ import annotations
 
@@ -19,9 +19,35 @@ class RecurrentCell(nn.Module):
     stores each keyword-only constructor option as an attribute of the same name (so that
     :meth:`like` can build a twin for another layer), and writes its equations in ``forward``.
     Cells never loop over time: :class:`gatedrnn.Recurrent` does.
+
+    A gated cell also says its gates, once, for everything that reads them (its own
+    ``forward``, the Jacobians, the explorers, the diagrams, the reductions, training helpers):
+
+    - :attr:`gate_order`: the names of the blocks stacked in ``weight_ih``, ``weight_hh`` and
+      the biases, in order; :meth:`block` gives a block's rows;
+    - :meth:`gates`: the value of every gate at a step, by name, each ``(B, H)``.
     """
 
     state_type: ClassVar[type]
+    gate_order: tuple[str, ...] = ()  # the fused blocks of the weights, in order
+
+    def block(self, name: str) -> slice:
+        """The rows of gate ``name``'s block in ``weight_ih``, ``weight_hh`` and the biases."""
+        if name not in self.gate_order:
+            raise ValueError(
+                f"{type(self).__name__} has the gate blocks {self.gate_order}; got {name!r}"
+            )
+        k, H = self.gate_order.index(name), self.hidden_size
+        return slice(k * H, (k + 1) * H)
+
+    def gates(self, x_t: Tensor, state=None) -> dict[str, Tensor]:
+        """The gates at one step, by name, each ``(B, H)``: ``{}`` for a cell without gates."""
+        return {}
+
+    def pre_activations(self, x_t: Tensor, h_prev: Tensor) -> dict[str, Tensor]:
+        """``W x_t + b_ih + R h_{t-1} + b_hh`` of every block, by name, each ``(B, H)``."""
+        a = x_t @ self.weight_ih.T + self.bias_ih + h_prev @ self.weight_hh.T + self.bias_hh
+        return dict(zip(self.gate_order, a.chunk(len(self.gate_order), dim=1), strict=True))
 
     def __init__(self, input_size: int, hidden_size: int):
         super().__init__()
@@ -42,9 +68,7 @@ class RecurrentCell(nn.Module):
         check_step_input(x_t, self, self.input_size)
         if state is None:
             return self.init_state(x_t.shape[0])
-        check_state_fields(
-            state, self.state_type, (x_t.shape[0], self.hidden_size), self, "(B, H)"
-        )
+        check_state_fields(state, self.state_type, (x_t.shape[0], self.hidden_size), self, "(B, H)")
         return state
 
     def like(self, input_size: int) -> RecurrentCell:

@@ -49,12 +49,18 @@ class SimpleGRUCell(RecurrentCell):
         self.bias_hh = nn.Parameter(torch.empty(2 * H))
         self.reset_parameters()
 
-    def forward(self, x_t: Tensor, state: HiddenState | None = None) -> tuple[Tensor, HiddenState]:
+    gate_order = ("z", "n")
+
+    def gates(self, x_t: Tensor, state: HiddenState | None = None) -> dict[str, Tensor]:
+        """The gate ``z`` and the candidate ``n = φ(W_n x_t + R_n h_{t-1} + b_n)``, (B, H) each."""
         (h_prev,) = self.prepare(x_t, state)
-        gates = x_t @ self.weight_ih.T + self.bias_ih + h_prev @ self.weight_hh.T + self.bias_hh
-        a_z, a_n = gates.chunk(2, dim=1)  # (B, H) each
-        z = torch.sigmoid(a_z)
-        h = (1 - z) * h_prev + z * self.phi(a_n)
+        a = self.pre_activations(x_t, h_prev)  # {"z": (B, H), "n": (B, H)}
+        return {"z": torch.sigmoid(a["z"]), "n": self.phi(a["n"])}
+
+    def forward(self, x_t: Tensor, state: HiddenState | None = None) -> tuple[Tensor, HiddenState]:
+        (h_prev,) = state = self.prepare(x_t, state)
+        z, n = self.gates(x_t, state).values()  # (B, H) each
+        h = (1 - z) * h_prev + z * n
         return h, HiddenState(h)
 
 
@@ -105,7 +111,10 @@ class GRUCell(RecurrentCell):
         self.bias_hh = nn.Parameter(torch.empty(3 * H))
         self.reset_parameters()
 
-    def forward(self, x_t: Tensor, state: HiddenState | None = None) -> tuple[Tensor, HiddenState]:
+    gate_order = ("r", "u", "n")  # torch.nn.GRUCell's (r, z, n)
+
+    def gates(self, x_t: Tensor, state: HiddenState | None = None) -> dict[str, Tensor]:
+        """The reset gate ``r``, update gate ``u``, candidate ``n``, ``z = 1 - u``; (B, H) each."""
         (h_prev,) = self.prepare(x_t, state)
         W_r, W_u, W_n = self.weight_ih.chunk(3, dim=0)  # (H, I) each
         R_r, R_u, R_n = self.weight_hh.chunk(3, dim=0)  # (H, H) each
@@ -113,10 +122,15 @@ class GRUCell(RecurrentCell):
         b_hr, b_hu, b_hn = self.bias_hh.chunk(3)
         r = torch.sigmoid(x_t @ W_r.T + b_ir + h_prev @ R_r.T + b_hr)
         u = torch.sigmoid(x_t @ W_u.T + b_iu + h_prev @ R_u.T + b_hu)
-        z = 1 - u
         if self.reset == "after":
             n = torch.tanh(x_t @ W_n.T + b_in + r * (h_prev @ R_n.T + b_hn))
         else:
             n = torch.tanh(x_t @ W_n.T + b_in + (r * h_prev) @ R_n.T + b_hn)
+        return {"r": r, "u": u, "n": n, "z": 1 - u}
+
+    def forward(self, x_t: Tensor, state: HiddenState | None = None) -> tuple[Tensor, HiddenState]:
+        (h_prev,) = state = self.prepare(x_t, state)
+        g = self.gates(x_t, state)
+        z, n = g["z"], g["n"]
         h = (1 - z) * h_prev + z * n
         return h, HiddenState(h)

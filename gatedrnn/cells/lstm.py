@@ -80,23 +80,34 @@ class LSTMCell(RecurrentCell):
             self.weight_co = nn.Parameter(torch.empty(H))
         self.reset_parameters()
 
-    def forward(self, x_t: Tensor, state: LSTMState | None = None) -> tuple[Tensor, LSTMState]:
+    @property
+    def gate_order(self) -> tuple[str, ...]:
+        return ("i", "z", "o") if self.coupled else ("i", "f", "z", "o")
+
+    def gates(self, x_t: Tensor, state: LSTMState | None = None) -> dict[str, Tensor]:
+        """The gates ``i, f, o`` and the candidate ``z`` at this step, each (B, H)."""
         h_prev, c_prev = self.prepare(x_t, state)
-        gates = x_t @ self.weight_ih.T + self.bias_ih + h_prev @ self.weight_hh.T + self.bias_hh
-        if self.coupled:
-            a_i, a_z, a_o = gates.chunk(3, dim=1)  # (B, H) each
-        else:
-            a_i, a_f, a_z, a_o = gates.chunk(4, dim=1)  # (B, H) each
+        a = self.pre_activations(x_t, h_prev)  # {"i": (B, H), "f": ..., "z": ..., "o": ...}
         if self.peephole:
-            a_i = a_i + self.weight_ci * c_prev
+            a["i"] = a["i"] + self.weight_ci * c_prev
             if not self.coupled:
-                a_f = a_f + self.weight_cf * c_prev
-        i = torch.sigmoid(a_i)
-        f = 1 - i if self.coupled else torch.sigmoid(a_f)
-        z = self.phi1(a_z)
-        c = f * c_prev + i * z
-        if self.peephole:
-            a_o = a_o + self.weight_co * c
-        o = torch.sigmoid(a_o)
-        h = o * self.phi2(c)
+                a["f"] = a["f"] + self.weight_cf * c_prev
+        i = torch.sigmoid(a["i"])
+        f = 1 - i if self.coupled else torch.sigmoid(a["f"])
+        z = self.phi1(a["z"])
+        if self.peephole:  # the output gate sees the new memory
+            a["o"] = a["o"] + self.weight_co * self.memory(i, f, z, c_prev)
+        o = torch.sigmoid(a["o"])
+        return {"i": i, "f": f, "z": z, "o": o}
+
+    @staticmethod
+    def memory(i: Tensor, f: Tensor, z: Tensor, c_prev: Tensor) -> Tensor:
+        """The memory cell's update, ``c_t = f_t ⊙ c_{t-1} + i_t ⊙ z_t``."""
+        return f * c_prev + i * z
+
+    def forward(self, x_t: Tensor, state: LSTMState | None = None) -> tuple[Tensor, LSTMState]:
+        h_prev, c_prev = state = self.prepare(x_t, state)
+        g = self.gates(x_t, state)
+        c = self.memory(g["i"], g["f"], g["z"], c_prev)
+        h = g["o"] * self.phi2(c)
         return h, LSTMState(h, c)

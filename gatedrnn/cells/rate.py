@@ -104,6 +104,11 @@ class RateCell(RecurrentCell):
             return self.weight_hh
         return self.weight_hh.abs() * self.signs  # column j takes the sign of presynaptic unit j
 
+    def gates(self, x_t: Tensor, state: RateState | VoltageState | None = None):
+        """``z = dt / tau``, the fixed gate that a GRU learns, (B, H)."""
+        self.prepare(x_t, state)
+        return {"z": self.z.expand(x_t.shape[0], self.hidden_size)}
+
     def forward(self, x_t: Tensor, state: RateState | VoltageState | None = None):
         (s_prev,) = self.prepare(x_t, state)
         z, R, W, b, phi = self.z, self.recurrent_weight, self.weight_ih, self.bias, self.phi

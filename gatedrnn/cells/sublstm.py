@@ -52,14 +52,21 @@ class SubLSTMCell(RecurrentCell):
             self.forget_logit = nn.Parameter(torch.empty(H))
         self.reset_parameters()
 
+    @property
+    def gate_order(self) -> tuple[str, ...]:
+        return ("i", "z", "o") if self.fixed_forget else ("i", "f", "z", "o")
+
+    def gates(self, x_t: Tensor, state: LSTMState | None = None) -> dict[str, Tensor]:
+        """The gates ``i, f, o`` and the candidate ``z`` at this step, each (B, H)."""
+        h_prev, _ = self.prepare(x_t, state)
+        g = {name: torch.sigmoid(a) for name, a in self.pre_activations(x_t, h_prev).items()}
+        if self.fixed_forget:  # one learned value per unit, the same for every input
+            g["f"] = torch.sigmoid(self.forget_logit).expand_as(g["i"])
+        return {name: g[name] for name in ("i", "f", "z", "o")}
+
     def forward(self, x_t: Tensor, state: LSTMState | None = None) -> tuple[Tensor, LSTMState]:
-        h_prev, c_prev = self.prepare(x_t, state)
-        gates = x_t @ self.weight_ih.T + self.bias_ih + h_prev @ self.weight_hh.T + self.bias_hh
-        if self.fixed_forget:
-            i, z, o = torch.sigmoid(gates).chunk(3, dim=1)  # (B, H) each
-            f = torch.sigmoid(self.forget_logit)  # (H,): one learned value per unit
-        else:
-            i, f, z, o = torch.sigmoid(gates).chunk(4, dim=1)  # (B, H) each
+        h_prev, c_prev = state = self.prepare(x_t, state)
+        i, f, z, o = self.gates(x_t, state).values()  # (B, H) each
         c = f * c_prev + z - i
         h = torch.sigmoid(c) - o
         return h, LSTMState(h, c)
