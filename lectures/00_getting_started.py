@@ -1,6 +1,6 @@
 # %% [markdown]
-# [![Open in Colab](https://colab.research.google.com/assets/colab-badge.svg)](https://colab.research.google.com/github/gatedrnn/gatedrnn/blob/main/lectures/00_getting_started.ipynb)
-# [![Binder](https://mybinder.org/badge_logo.svg)](https://mybinder.org/v2/gh/gatedrnn/gatedrnn/main?urlpath=lab/tree/lectures/00_getting_started.ipynb)
+# [![Open in Colab](https://colab.research.google.com/assets/colab-badge.svg)](https://colab.research.google.com/github/gatedrnn/gatedrnn/blob/v0.1.0/lectures/00_getting_started.ipynb)
+# [![Binder](https://mybinder.org/badge_logo.svg)](https://mybinder.org/v2/gh/gatedrnn/gatedrnn/v0.1.0?urlpath=lab/tree/lectures/00_getting_started.ipynb)
 #
 # # Lecture 00 — Getting started
 #
@@ -26,10 +26,8 @@ import subprocess
 import sys
 
 if "google.colab" in sys.modules:
-    subprocess.run(
-        [sys.executable, "-m", "pip", "install", "-q", "gatedrnn @ git+https://github.com/gatedrnn/gatedrnn"],
-        check=True,
-    )
+    url = "git+https://github.com/gatedrnn/gatedrnn@v0.1.0"  # this release of the course
+    subprocess.run([sys.executable, "-m", "pip", "install", "-q", url], check=True)
 import gatedrnn
 from gatedrnn import colab
 
@@ -48,7 +46,7 @@ colab.enable_widgets()  # does nothing outside Colab
 #
 # | where | how to start | what you get | what it forgets |
 # |---|---|---|---|
-# | your computer | `pip install -e ".[dev]"` in the repository, then `jupyter lab` | your own CPU (and GPU), files stay | nothing |
+# | your computer | `pip install -e ".[course]"` in the repository, then `jupyter lab` | your own CPU (and GPU), files stay | nothing |
 # | Binder | the Binder badge at the top | a CPU, about 2 GB of memory, the course already installed | everything, when the tab is idle for ~10 minutes: download your notebook |
 # | Colab | the Colab badge at the top | a CPU, or a GPU via *Runtime → Change runtime type* | installed packages and files, when the session ends; save a copy to Drive |
 #

@@ -1,6 +1,6 @@
 # %% [markdown]
-# [![Open in Colab](https://colab.research.google.com/assets/colab-badge.svg)](https://colab.research.google.com/github/gatedrnn/gatedrnn/blob/main/lectures/02_rate_networks.ipynb)
-# [![Binder](https://mybinder.org/badge_logo.svg)](https://mybinder.org/v2/gh/gatedrnn/gatedrnn/main?urlpath=lab/tree/lectures/02_rate_networks.ipynb)
+# [![Open in Colab](https://colab.research.google.com/assets/colab-badge.svg)](https://colab.research.google.com/github/gatedrnn/gatedrnn/blob/v0.1.0/lectures/02_rate_networks.ipynb)
+# [![Binder](https://mybinder.org/badge_logo.svg)](https://mybinder.org/v2/gh/gatedrnn/gatedrnn/v0.1.0?urlpath=lab/tree/lectures/02_rate_networks.ipynb)
 #
 # # Lecture 02 — Rate networks
 #
@@ -28,10 +28,8 @@ import subprocess
 import sys
 
 if "google.colab" in sys.modules:
-    subprocess.run(
-        [sys.executable, "-m", "pip", "install", "-q", "gatedrnn @ git+https://github.com/gatedrnn/gatedrnn"],
-        check=True,
-    )
+    url = "git+https://github.com/gatedrnn/gatedrnn@v0.1.0"  # this release of the course
+    subprocess.run([sys.executable, "-m", "pip", "install", "-q", url], check=True)
 import gatedrnn
 from gatedrnn import colab
 

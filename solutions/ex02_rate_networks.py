@@ -1,6 +1,6 @@
 # %% [markdown]
-# [![Open in Colab](https://colab.research.google.com/assets/colab-badge.svg)](https://colab.research.google.com/github/gatedrnn/gatedrnn/blob/main/exercises/ex02_rate_networks.ipynb)
-# [![Binder](https://mybinder.org/badge_logo.svg)](https://mybinder.org/v2/gh/gatedrnn/gatedrnn/main?urlpath=lab/tree/exercises/ex02_rate_networks.ipynb)
+# [![Open in Colab](https://colab.research.google.com/assets/colab-badge.svg)](https://colab.research.google.com/github/gatedrnn/gatedrnn/blob/v0.1.0/exercises/ex02_rate_networks.ipynb)
+# [![Binder](https://mybinder.org/badge_logo.svg)](https://mybinder.org/v2/gh/gatedrnn/gatedrnn/v0.1.0?urlpath=lab/tree/exercises/ex02_rate_networks.ipynb)
 #
 # # Exercise 2 · Rate networks: Euler steps and Dale's principle
 #
@@ -27,7 +27,7 @@ import subprocess
 import sys
 
 if "google.colab" in sys.modules:
-    url = "git+https://github.com/gatedrnn/gatedrnn@main"
+    url = "git+https://github.com/gatedrnn/gatedrnn@v0.1.0"  # this release of the course
     subprocess.run([sys.executable, "-m", "pip", "install", "-q", url], check=True)
 
 # %%

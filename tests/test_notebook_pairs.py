@@ -18,7 +18,11 @@ def scripts():
 
 
 def cells(notebook):
-    return [(cell.cell_type, cell.source.strip()) for cell in notebook.cells]
+    """Type, source and tags of each cell: nbval reads the tags, so they must survive the pairing."""
+    return [
+        (cell.cell_type, cell.source.strip(), sorted(cell.metadata.get("tags", [])))
+        for cell in notebook.cells
+    ]
 
 
 @pytest.mark.parametrize("script", scripts(), ids=lambda p: str(p.relative_to(ROOT)))
@@ -41,3 +45,18 @@ def test_pair_is_in_sync(path):
 def test_pairing_is_configured():
     config = (ROOT / "jupytext.toml").read_text()
     assert 'formats = "ipynb,py:percent"' in config
+    assert 'cell_metadata_filter = "tags,-all"' in config, "the .py files must keep cell tags"
+
+
+@pytest.mark.parametrize("path", notebooks(), ids=lambda p: str(p.relative_to(ROOT)))
+def test_output_checks_are_tags_not_comments(path):
+    """nbval reads the cell tag nbval-ignore-output; a comment would only clutter the student's view."""
+    marked = [
+        index
+        for index, cell in enumerate(jupytext.read(path).cells)
+        if "NBVAL_IGNORE_OUTPUT" in cell.source or "NBVAL_RAISES_EXCEPTION" in cell.source
+    ]
+    assert not marked, (
+        f"{path.relative_to(ROOT)}: cells {marked} carry an nbval comment; tag the cell instead "
+        '(# %% tags=["nbval-ignore-output"] in the .py)'
+    )
