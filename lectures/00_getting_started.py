@@ -213,8 +213,7 @@ print("autograd equals eq. (3):", torch.allclose(Ws.grad, by_hand, atol=1e-5))
 # Move a tensor or a whole network with `.to(device)`; the inputs and the network must live
 # on the same device. (Your output differs from the stored one: it describes your machine.)
 
-# %%
-# NBVAL_IGNORE_OUTPUT
+# %% tags=["nbval-ignore-output"]
 device = gatedrnn.device()
 print("gatedrnn", gatedrnn.__version__, "| torch", torch.__version__)
 print("device:", device, "| CUDA available:", torch.cuda.is_available())
@@ -332,8 +331,7 @@ plt.show()
 # `b_f` from 3 down to −3 and watch the memory $c$ stop holding the pulses. (Where widgets do
 # not run, for instance on GitHub's preview, you see the figure at the starting values.)
 
-# %%
-# NBVAL_IGNORE_OUTPUT
+# %% tags=["nbval-ignore-output"]
 from gatedrnn.explore import gate_explorer
 
 gate_explorer()

@@ -86,8 +86,7 @@ mlp.print_shape_table(n, m, q, p)
 # in $W \cdot x$ the width of $W$ ($n$) meets the height of $x$ ($n$). Move the sliders: only
 # $p$ changes the shapes of $x$, $h'$, $h$, $y'$ and $y$, and no parameter depends on $p$.
 
-# %%
-# NBVAL_IGNORE_OUTPUT
+# %% tags=["nbval-ignore-output"]
 from gatedrnn.explore import shapes_explorer
 
 shapes_explorer(n=n, m=m, q=q, p=p)
@@ -195,8 +194,7 @@ print("largest relative error below 1e-6:", report.max_rel_error < 1e-6)
 # %% [markdown]
 # The full report (its last digits vary from machine to machine):
 
-# %%
-# NBVAL_IGNORE_OUTPUT
+# %% tags=["nbval-ignore-output"]
 print(report)
 
 # %% [markdown]
@@ -247,8 +245,7 @@ print("autograd equals eqs. (6)-(9):", all(
 # testing), so the lecture runs anywhere; the stored output below was made offline. Pixel
 # values are scaled to $[0, 1]$. Each image is flattened into one column of $x$.
 
-# %%
-# NBVAL_IGNORE_OUTPUT
+# %% tags=["nbval-ignore-output"]
 from gatedrnn.tasks import load_mnist
 
 images = load_mnist()
@@ -289,8 +286,7 @@ result = mlp.train(
 print("the loss fell:", result.losses[-1] < 0.5 * result.losses[0])
 print("test accuracy above 90 %:", result.test_accuracy[-1] > 0.90)
 
-# %%
-# NBVAL_IGNORE_OUTPUT
+# %% tags=["nbval-ignore-output"]
 print(f"after 20 epochs: training loss {result.losses[-1]:.3f}, "
       f"train accuracy {result.train_accuracy[-1]:.1%}, test accuracy {result.test_accuracy[-1]:.1%}")
 

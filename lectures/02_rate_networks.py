@@ -191,8 +191,7 @@ plt.show()
 # ahead to lecture 04: in a GRU unit the constant $z$ becomes a gate $z_t$ computed from the
 # input, a time constant that changes from step to step.
 
-# %%
-# NBVAL_IGNORE_OUTPUT
+# %% tags=["nbval-ignore-output"]
 from gatedrnn.explore import time_constant_explorer
 
 time_constant_explorer()
@@ -328,8 +327,7 @@ print("after the step, E columns >= 0:", bool((R[:, signs > 0] >= 0).all()),
 # $g_I$ instead: the outlier moves to the left, but the cloud widens, because the few
 # inhibitory columns carry large weights.
 
-# %%
-# NBVAL_IGNORE_OUTPUT
+# %% tags=["nbval-ignore-output"]
 from gatedrnn.explore import ei_explorer
 
 ei_explorer()

@@ -81,8 +81,7 @@ FULL_RUN = False
 # `gatedrnn.twins` holds a NumPy twin of every cell whose `backward` is eq. (2)–(3) written out
 # by hand, line by line with the lecture's symbols. Here is the vanilla RNN's step back:
 
-# %%
-# NBVAL_IGNORE_OUTPUT
+# %% tags=["nbval-ignore-output"]
 # (the printout is the library's source, which may be reformatted)
 print(inspect.getsource(twins.VanillaRNN.step_backward))
 
@@ -280,8 +279,7 @@ fig.suptitle("adding problem, T = 20")
 fig.tight_layout()
 plt.show()
 
-# %%
-# NBVAL_IGNORE_OUTPUT
+# %% tags=["nbval-ignore-output"]
 # (losses after a short run differ slightly between machines and thread counts)
 for name, history in adding_runs.items():
     mse, seconds = history.final("mse"), history.seconds
@@ -301,8 +299,7 @@ for name, history in adding_runs.items():
 # 28 pixels (or, the hard version of Costa et al., one pixel per step: 784 steps). Without a
 # network the loader falls back to scikit-learn's 8×8 digits — 8 steps of 8 pixels — and says so.
 
-# %%
-# NBVAL_IGNORE_OUTPUT
+# %% tags=["nbval-ignore-output"]
 # (with a network this is the real MNIST; offline, the 8x8 digits)
 digits = tasks.sequential_mnist("row")
 print(digits)
@@ -335,8 +332,7 @@ fig.suptitle(f"sequential MNIST, row by row ({digits.source})")
 fig.tight_layout()
 plt.show()
 
-# %%
-# NBVAL_IGNORE_OUTPUT
+# %% tags=["nbval-ignore-output"]
 for name, history in digit_runs.items():
     print(f"{name:8s} test accuracy after 150 steps: {history.final('accuracy'):.1%}")
 
@@ -381,8 +377,7 @@ fig.suptitle("MNIST-1D, 150 steps")
 fig.tight_layout()
 plt.show()
 
-# %%
-# NBVAL_IGNORE_OUTPUT
+# %% tags=["nbval-ignore-output"]
 for name, history in signal_runs.items():
     print(f"{name:8s} test accuracy after 150 steps: {history.final('accuracy'):.1%}")
 
@@ -400,8 +395,7 @@ for name, history in signal_runs.items():
 # (33 000 words). Offline, the loader falls back to a small corpus shipped with the package:
 # plain template sentences, with a small vocabulary.
 
-# %%
-# NBVAL_IGNORE_OUTPUT
+# %% tags=["nbval-ignore-output"]
 # (Penn Treebank with a network; offline, the shipped corpus)
 corpus = tasks.language_corpus("ptb")
 print(corpus)
@@ -432,8 +426,7 @@ fig.suptitle(f"language model on the {corpus.name} corpus, 100 steps")
 fig.tight_layout()
 plt.show()
 
-# %%
-# NBVAL_IGNORE_OUTPUT
+# %% tags=["nbval-ignore-output"]
 for name, history in text_runs.items():
     print(
         f"{name:8s} validation perplexity: {history.final('perplexity'):.1f} "
