@@ -6,6 +6,8 @@ and what was given, instead of letting the mistake surface as a matmul error dee
 
 from __future__ import annotations
 
+import math
+
 import torch
 from torch import Tensor, nn
 
@@ -101,3 +103,41 @@ def check_positive_size(value, name: str) -> int:
     if isinstance(value, bool) or not isinstance(value, int) or value < 1:
         raise ValueError(f"{name} must be a positive integer; got {value!r}")
     return value
+
+
+def check_number(value, name: str, unit: str = "") -> float:
+    """A finite real number (not a string, not a bool, not nan or inf), returned as a float."""
+    unit = f" ({unit})" if unit else ""
+    if isinstance(value, bool) or not _is_real(value):
+        raise TypeError(f"{name} must be a number{unit}; got {value!r} ({type(value).__name__})")
+    value = float(value)
+    if not math.isfinite(value):
+        raise ValueError(f"{name} must be a finite number{unit}; got {value}")
+    return value
+
+
+def check_positive(value, name: str, unit: str = "") -> float:
+    """A finite number > 0 (a time constant, a step, a rate)."""
+    value = check_number(value, name, unit)
+    if not value > 0:
+        raise ValueError(f"{name} must be > 0{f' ({unit})' if unit else ''}; got {value:g}")
+    return value
+
+
+def check_in_range(value, name: str, low: float, high: float, *, high_open: bool = False) -> float:
+    """A finite number in ``[low, high]`` (or ``[low, high)`` with ``high_open``)."""
+    value = check_number(value, name)
+    inside = low <= value < high if high_open else low <= value <= high
+    if not inside:
+        bracket = ")" if high_open else "]"
+        raise ValueError(f"{name} must lie in [{low:g}, {high:g}{bracket}; got {value:g}")
+    return value
+
+
+def _is_real(value) -> bool:
+    """A NumPy or torch scalar holding a real number."""
+    import numbers
+
+    if isinstance(value, Tensor):
+        return value.numel() == 1 and not value.is_complex()
+    return isinstance(value, numbers.Real)

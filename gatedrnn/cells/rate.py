@@ -126,10 +126,10 @@ def _euler_z(tau, dt: float, hidden_size: int) -> Tensor:
         raise ValueError(
             f"tau must be one number or one per unit ({hidden_size} values); got {tau.numel()}"
         )
-    if (tau <= 0).any():
-        raise ValueError(f"tau must be > 0 (ms); got tau = {_show(tau)}")
-    if not dt > 0:
-        raise ValueError(f"dt must be > 0 (ms); got dt = {dt}")
+    if not (torch.isfinite(tau).all() and (tau > 0).all()):  # nan and inf too
+        raise ValueError(f"tau must be > 0 (ms) and finite; got tau = {_show(tau)}")
+    if not 0 < dt < math.inf:
+        raise ValueError(f"dt must be > 0 (ms) and finite; got dt = {dt}")
     z = dt / tau
     if (z > 1).any():
         raise ValueError(
