@@ -21,7 +21,7 @@ lecture from the library, not typed in.
 from __future__ import annotations
 
 import math
-from typing import Any
+from typing import Any, Callable
 
 import numpy as np
 
@@ -54,6 +54,8 @@ def _describe(value: Any) -> str:
     array = _as_array(value)
     if array is not None and array.ndim > 0:
         return f"an array of shape {array.shape}"
+    if array is not None and not isinstance(value, (int, np.integer)):
+        return f"{float(array):.6g}"
     return repr(value)
 
 
@@ -101,23 +103,31 @@ def check(
     rtol: float = 1e-6,
     atol: float = 0.0,
     hint: str | None = None,
+    via: Callable[[Any], Any] | None = None,
 ) -> bool | None:
     """Print whether a practice answer is right, in one line; return True, False or None (stub).
 
     Numbers, arrays and tensors are compared with ``numpy.allclose(rtol, atol)`` after their
     shapes; tuples of shapes or names item by item; bools and strings exactly. A wrong answer is
     shown back with the expected type or shape, never the expected value; ``hint`` follows it.
+
+    ``via`` runs the answer through a model first and compares what comes out with ``expected``
+    (a bias that should give a memory of 0.5 after 20 steps: ``via`` runs the 20 steps), so
+    that the check does not spell out the answer.
     """
     if not (math.isfinite(rtol) and math.isfinite(atol)) or rtol < 0 or atol < 0:
         raise ValueError(f"rtol and atol must be finite and >= 0; got rtol={rtol}, atol={atol}")
     if is_stub(answer):
         print(f"{what}: not yet — replace the ... with your answer.")
         return None
-    ok, why = _matches(answer, expected, rtol, atol)
+    result = answer if via is None else via(answer)
+    ok, why = _matches(result, expected, rtol, atol)
     if ok:
         print(f"{what}: correct.")
         return True
     line = f"{what}: not yet — you gave {_describe(answer)}"
+    if via is not None:
+        line += f", which gives {_describe(result)}"
     if why:
         line += f"; {why}"
     line += "."

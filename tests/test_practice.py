@@ -68,3 +68,13 @@ def test_tolerances(capsys):
         check("z", 0.1, 0.1, rtol=-1)
     with pytest.raises(TypeError, match="cannot compare"):
         check("z", 0.1, object())
+
+
+def test_via_runs_the_answer_through_a_model(capsys):
+    def half_life(f):
+        return f**20
+
+    assert check("f", 0.5 ** (1 / 20), expected=0.5, via=half_life, rtol=1e-6) is True
+    assert check("f", 0.9, expected=0.5, via=half_life) is False
+    assert "you gave 0.9, which gives 0.12" in capsys.readouterr().out
+    assert check("f", ..., expected=0.5, via=half_life) is None  # a stub never reaches the model
