@@ -20,9 +20,14 @@
 #   update gate $u = 1 - z$;
 # - treat the GRU as a map $h_t = F(h_{t-1}, x_t)$ (eq. 19–20): compute its Jacobian, find fixed
 #   points and decide their stability from the eigenvalues;
-# - read the update gate as a time constant the network learns and changes on the fly.
+# - read the update gate as a time constant the network learns and changes on the fly;
+# - count a GRU's parameters and say why it has a quarter fewer than an LSTM of the same size.
 #
-# **Time:** about 50 minutes. The exercise that goes with it is `exercises/ex04_gru.ipynb`.
+# The derivation follows Yashar Ahmadian's notes on LSTMs, GRUs and rate networks (2018):
+# equations (14)–(20) carry the notes' numbers, and the notes' letters are translated once into
+# the course's ($W$ for input weights, $R$ for recurrent ones; lecture 02).
+#
+# **Time:** about 60 minutes, with the three short exercises inside the lecture. The exercise that goes with it is `exercises/ex04_gru.ipynb`.
 
 # %%
 # On Colab only: install the course package, then turn on Colab's widget manager.
@@ -43,6 +48,7 @@ import numpy as np
 import torch
 
 from gatedrnn import derive, explore, reductions
+from gatedrnn.practice import check
 
 torch.set_num_threads(1)  # the networks here are tiny: one thread is the fastest
 
@@ -89,11 +95,12 @@ x = torch.randn(40, 8, 3)  # (T, B, I)
 with torch.no_grad():
     r, _ = gatedrnn.Recurrent(sgru)(x)  # (T, B, H)
     h, (h_n, c_n) = gatedrnn.Recurrent(lstm)(x)
-print(
-    "simple-GRU equals the coupled LSTM with o = 1, phi2 = identity:",
-    torch.allclose(r, h, atol=1e-6),
-)
-print("and the LSTM's memory cell is the rate:", torch.allclose(c_n[0], r[-1], atol=1e-6))
+torch.testing.assert_close(h, r)  # the LSTM's output is the simple-GRU's rate, at every step
+torch.testing.assert_close(c_n[0], r[-1])  # and its memory cell holds the same number
+
+# %% [markdown]
+# The two networks agree at every step to float32 rounding (`assert_close` would stop with the
+# largest difference if they did not), and the LSTM's memory cell is the rate itself.
 
 # %% [markdown]
 # ## 2. The GRU
@@ -147,9 +154,7 @@ x_t, h_prev = torch.randn(8, 3), torch.randn(8, 16)  # (B, I), (B, H)
 with torch.no_grad():
     h_after, _ = gru_after(x_t, gatedrnn.HiddenState(h_prev))
     h_torch = torch_gru(x_t, h_prev)
-print(
-    "GRUCell(reset='after') equals torch.nn.GRUCell:", torch.allclose(h_after, h_torch, atol=1e-6)
-)
+torch.testing.assert_close(h_after, h_torch)  # GRUCell(reset="after") is torch.nn.GRUCell
 
 # %% [markdown]
 # And the notes' equations, written out with the notes' letters, give the reset-before cell.
@@ -167,12 +172,9 @@ with torch.no_grad():
     o = torch.sigmoid(x_t @ W_o.T + h_prev @ R_o.T + b_o)  # eq. 18, the reset gate
     h_notes = (1 - z) * h_prev + z * torch.tanh(x_t @ W.T + (o * h_prev) @ R.T + b)  # eq. 16
     h_before, _ = gru_before(x_t, gatedrnn.HiddenState(h_prev))
-print(
-    "notes' eq. 16-18 equal GRUCell(reset='before'):", torch.allclose(h_notes, h_before, atol=1e-6)
-)
-print(
-    "reset before and after differ (same weights):", bool((h_before - h_after).abs().max() > 1e-3)
-)
+torch.testing.assert_close(h_notes, h_before)  # the notes' eq. 16-18 are reset="before"
+gap = (h_before - h_after).abs().max()
+print(f"same weights, reset before vs after: the states differ by up to {gap:.1f}")
 
 # %% [markdown]
 # **Think!** Start from $h_{t-1} = 0$. Do the two GRUs give the same $h_t$ on the first step?
@@ -218,9 +220,13 @@ print(
 # \tag{20}
 # $$
 #
-# (using $1 - \sigma(a) = \sigma(-a)$). Nothing else is carried from step to step. (For the LSTM
-# the state is the pair $(h_t, c_t)$; $c_t$ alone is not enough because $h_t$ uses the output
-# gate of the same step.)
+# (using $1 - \sigma(a) = \sigma(-a)$). Nothing else is carried from step to step. For the LSTM
+# the state is the pair $(h_t, c_t)$: $c_t$ alone is not enough, because $h_t = o_t \odot
+# \varphi_2(c_t)$ uses the output gate of the same step, which depends on $h_{t-1}$. The notes
+# remark that $c_t$ *would* be a complete state if the output gate applied to $\varphi_2(c_t)$
+# were the next step's, $o_{t+1}$, computed together with the other gates from $c_t$ and
+# $x_{t+1}$ — which is exactly the timing of the GRU's reset gate: $o_t$ is computed from
+# $h_{t-1}$ and $x_t$ and applied to $h_{t-1}$.
 #
 # ### The Jacobian
 #
@@ -250,10 +256,7 @@ for reset in ("before", "after"):
         return cell(x_t[None], gatedrnn.HiddenState(h[None]))[0][0]  # F(h, x_t), (H,)
 
     J_autograd = torch.autograd.functional.jacobian(step, h_prev)
-    print(
-        f"reset={reset:6s} J {tuple(J.shape)} equals autograd's:",
-        torch.allclose(J, J_autograd, atol=1e-10),
-    )
+    torch.testing.assert_close(J, J_autograd, rtol=0, atol=1e-10)  # eq. 21 is autograd's J
 
 # %% [markdown]
 # ### Fixed points, and their eigenvalues
@@ -284,18 +287,45 @@ guesses = np.array([(a, b) for a in side for b in side])  # (25, 2): 25 starting
 fp = derive.fixed_point(two, np.zeros((len(guesses), 1)), guesses)
 found = np.unique(fp.h[fp.converged].round(6), axis=0, return_index=True)[1]
 points = fp.converged.nonzero()[0][found]  # one example index per distinct fixed point
-print(
-    f"{len(points)} distinct fixed points from {len(guesses)} guesses, all converged:",
-    bool(fp.converged.all()),
-)
-for k in points:
-    h_star = np.round(fp.h[k], 2) + 0.0  # + 0.0 turns a rounded -0.0 into 0.0
+print(f"{len(points)} distinct fixed points from {len(guesses)} starting guesses")
+for n, k in enumerate(points):
+    h_star = np.round(fp.h[k], 2) + 0.0
     eigenvalues = sorted(
         np.round(fp.eigenvalues[k], 2) + 0.0, key=lambda lam: (-lam.real, -lam.imag)
     )
     eig = ", ".join(f"{lam.real:+.2f}{lam.imag:+.2f}j" for lam in eigenvalues)
-    kind = "stable" if fp.stable[k] else "unstable"
-    print(f"h* = ({h_star[0]:+.2f}, {h_star[1]:+.2f})  {kind:8s}  eigenvalues {eig}")
+    print(f"point {n}: h* = ({h_star[0]:+.2f}, {h_star[1]:+.2f})   eigenvalues of J: {eig}")
+
+# %% [markdown]
+# ### Your turn 1: stable or not?
+#
+# `fp.eigenvalues[points]` holds the two eigenvalues of $J(h^*)$ at each of the nine fixed
+# points, one row per point, as complex numbers. Decide for every point whether it is stable:
+# a boolean array `stable` with one entry per point, in the order printed above.
+
+# %%
+# Your turn: replace the ... with your answer, then run the cell.
+eig = fp.eigenvalues[points]  # (9, 2) complex: the eigenvalues at each fixed point
+stable = ...
+
+check("which fixed points are stable", stable, expected=fp.stable[points])
+
+# %% [markdown]
+# <details><summary>Hint</summary>
+#
+# A perturbation shrinks along an eigenvector when $|\lambda| < 1$; `np.abs` gives the modulus
+# of a complex number, and `.all(axis=1)` asks "every eigenvalue of the row?".
+# </details>
+#
+# <details><summary>Solution</summary>
+#
+# ```python
+# stable = (np.abs(eig) < 1).all(axis=1)
+# ```
+# A fixed point is stable when *every* eigenvalue lies inside the unit circle; one eigenvalue
+# outside is enough to make it unstable (a saddle if the other is inside). Four points are
+# stable: the corners.
+# </details>
 
 # %%
 grid = np.linspace(-1.3, 1.3, 27)
@@ -342,11 +372,14 @@ plt.show()
 #
 # <details><summary>Answer</summary>
 #
-# They disappear. A fixed point away from 0 needs $h = \tanh(R h)$ to have a non-zero solution,
-# which for one unit needs $R > 1$. With $R = 0.5$ the only fixed point is the origin, stable,
-# and every trajectory flows into it: the network forgets everything. Memory as an attractor
-# needs strong recurrence; the update gate only sets how *fast* the state moves to it. Try it:
-# change the two 3.0's on the diagonal of `R` above and run the two cells again.
+# They disappear. With the update gate anywhere above 0, a fixed point of eq. 16 is a state with
+# $h = \tanh(R\,(o \odot h))$: the reset gate scales the recurrent input before it reaches the
+# candidate. For one unit a non-zero solution needs the slope at the origin above 1, $o \cdot R
+# > 1$; here $o = \sigma(3) \approx 0.95$, so $R$ must exceed about 1.05. With $R = 0.5$ the
+# only fixed point is the origin, stable, and every trajectory flows into it: the network
+# forgets everything. Memory as an attractor needs strong recurrence that the reset gate lets
+# through; the update gate only sets how *fast* the state moves to it. Try it: change the two
+# 3.0's on the diagonal of `R` above and run the cells again.
 #
 # </details>
 
@@ -383,7 +416,7 @@ for b_u in (-2.0, 0.0, 3.0):
     rho = fp.spectral_radius[0]
     print(
         f"b_u = {b_u:+.0f}: z = 1 - u = {1 - 1 / (1 + np.exp(-b_u)):.2f};",
-        f"fixed point stable: {bool(fp.stable[0])}; max |λ| = {rho:.2f};",
+        f"fixed point {'stable' if fp.stable[0] else 'unstable'}; max |λ| = {rho:.2f};",
         f"slowest time constant {-1 / np.log(rho):.2g} steps",
     )
 
@@ -409,6 +442,50 @@ ax.legend(fontsize="small", loc="lower left", title="update-gate bias")
 plt.show()
 
 # %% [markdown]
+# ### Your turn 2: a time constant from a gate
+#
+# A GRU unit whose PyTorch update-gate bias is $b_u = 3$, all its weights zero and its state at
+# rest: what are the notes' gate $z$ and the effective time constant $\tau_{\mathrm{eff}}$ of
+# eq. 22, in steps ($\Delta t = 1$)? And how many steps does the unit need to close 95 % of the
+# gap to a new target (for a fixed gate, the gap shrinks by $1 - z$ per step)? The cell asks
+# the library's GRU for its gate values (`cell.gates`) to check you.
+
+# %%
+# Your turn: replace each ... with your answer, then run the cell.
+b_u = 3.0
+z = ...  # the notes' gate, z = 1 - u
+tau_eff = ...  # in steps
+steps_95 = ...  # the smallest whole number of steps with (1 - z)**steps <= 0.05
+
+unit = gatedrnn.GRUCell(1, 1)
+with torch.no_grad():
+    for p in unit.parameters():
+        p.zero_()
+    unit.bias_ih[unit.block("u")] = b_u
+z_library = unit.gates(torch.zeros(1, 1), unit.init_state(1))["z"].item()  # the notes' z
+check("z", z, expected=z_library, rtol=1e-4)
+check("tau_eff", tau_eff, expected=1 / z_library, rtol=1e-4)
+check("steps to 95 %", steps_95, expected=int(np.ceil(np.log(0.05) / np.log(1 - z_library))))
+
+# %% [markdown]
+# <details><summary>Hint</summary>
+#
+# PyTorch's update gate is $u = \sigma(b_u)$ and the notes' gate is $z = 1 - u = \sigma(-b_u)$;
+# eq. 22 gives $\tau_{\mathrm{eff}} = \Delta t / z$. For the steps, solve $(1 - z)^n \le 0.05$
+# for $n$ with a logarithm.
+# </details>
+#
+# <details><summary>Solution</summary>
+#
+# ```python
+# z = 1 / (1 + np.exp(b_u))  # sigma(-3), about 0.047
+# tau_eff = 1 / z  # about 21 steps
+# steps_95 = int(np.ceil(np.log(0.05) / np.log(1 - z)))  # 62 steps
+# ```
+# About three time constants ($\ln 20 \approx 3$) take a leaky unit 95 % of the way: the same
+# rule as for a membrane with $\tau = \Delta t/z$ (lecture 02).
+# </details>
+#
 # The dotted lines mark $\lambda = 1 - z$, the leak term of eq. 21 alone; each cloud sits around
 # its line, spread by the recurrent terms. With the gate mostly shut ($z \approx 0.05$) the
 # whole spectrum crowds near $\lambda = 1$:
@@ -438,9 +515,79 @@ explore.time_constant_explorer()
 # geometrically. The explorer below plots $\|\partial L/\partial h_t\|$ for a loss on the last
 # step (`derive.gradient_flow`). Its "forget bias" slider sets the GRU's update-gate bias $b_u$.
 # Try $b_u = 4$ and $b_u = -2$, and weight scales 0.5 and 2.
+#
+# At weight scale 1 the vanilla curve ends near $10^{-19}$ after 100 steps. The explorer draws
+# its input weights from $\mathcal N(0, 1/I)$, large enough to push many units into the flat
+# parts of tanh, where the factor $1 - h_t^2$ of the vanilla Jacobian is small; lecture 07 shows
+# the same network with the cell's default, smaller input weights, and there the gradient only
+# falls to about $10^{-6}$. How hard the input drives the units matters as much as $R$.
 
 # %%
 explore.gradient_flow_explorer(kinds=("vanilla", "GRU"), forget_bias=2.0)
+
+# %% [markdown]
+# ## 5. Fewer parameters: the GRU against the LSTM
+#
+# Count the blocks. A vanilla RNN has one block of weights (the candidate), the GRU three
+# (reset, update, candidate), the LSTM and the subLSTM four (input, forget, candidate, output).
+# Each block has an $H \times I$ input matrix, an $H \times H$ recurrent matrix and, in
+# PyTorch's layout, two bias vectors of $H$. So a GRU has three quarters of the parameters of an
+# LSTM with the same number of units — the GRU has no memory cell separate from its state and
+# so no output gate. Chung et al. (2014) compared the two on polyphonic music and on raw speech
+# signals: both beat the vanilla RNN clearly, and neither won everywhere. Greff et al. (2017)
+# searched eight LSTM variants and found that coupling the input and forget gates, as the GRU
+# does, costs nothing measurable, while removing the forget gate or the output nonlinearity
+# hurts.
+#
+# ### Your turn 3: count a GRU's parameters
+#
+# Write the number of parameters of `gatedrnn.GRUCell(I, H)` as a formula in `I` and `H`.
+
+# %%
+# Your turn: replace the ... with a formula in I and H, then run the cell.
+I, H = 28, 128
+n_gru = ...
+
+
+def count_parameters(cell):
+    return sum(p.numel() for p in cell.parameters())
+
+
+check("parameters of GRUCell(28, 128)", n_gru, expected=count_parameters(gatedrnn.GRUCell(I, H)))
+
+# %% [markdown]
+# <details><summary>Hint</summary>
+#
+# Three gate blocks, each with `weight_ih` rows $H \times I$, `weight_hh` rows $H \times H$ and
+# two biases of $H$: look at `[p.shape for p in gatedrnn.GRUCell(I, H).parameters()]`.
+# </details>
+#
+# <details><summary>Solution</summary>
+#
+# ```python
+# n_gru = 3 * (H * I + H * H + 2 * H)  # 60 672
+# ```
+# The LSTM has $4 (H I + H^2 + 2H)$, so the ratio is exactly $3/4$ at every size.
+# </details>
+#
+# The table counts every cell of the course from the library itself, at the sizes lecture 07
+# and Costa et al. (2017) use: one input (MNIST-1D, MNIST pixel by pixel), 28 inputs (MNIST row by
+# row), a 32-dimensional word embedding.
+
+# %%
+cell_types = {
+    "vanilla RNN": gatedrnn.VanillaRNNCell,
+    "simple-GRU": gatedrnn.SimpleGRUCell,
+    "GRU": gatedrnn.GRUCell,
+    "LSTM": gatedrnn.LSTMCell,
+    "subLSTM": gatedrnn.SubLSTMCell,
+}
+sizes = [(1, 100), (1, 128), (28, 128), (32, 200)]  # (I, H)
+print(f"{'cell':12s}" + "".join(f"{f'I={i}, H={h}':>15s}" for i, h in sizes) + "   vs LSTM")
+for name, cell_type in cell_types.items():
+    counts = [count_parameters(cell_type(i, h)) for i, h in sizes]
+    lstm_count = count_parameters(gatedrnn.LSTMCell(*sizes[0]))
+    print(f"{name:12s}" + "".join(f"{n:15,d}" for n in counts) + f"   {counts[0] / lstm_count:.2f}")
 
 # %% [markdown]
 # ## Summary
@@ -457,8 +604,42 @@ explore.gradient_flow_explorer(kinds=("vanilla", "GRU"), forget_bias=2.0)
 #   (`derive.fixed_point`) are memories when stable, $|\lambda| < 1$.
 # - The update gate is a learned, input-dependent time constant, $\tau_{\mathrm{eff}} =
 #   \Delta t/z_t$; a small $z$ makes slow modes and keeps gradients alive.
+# - A GRU has three blocks of weights to the LSTM's four: three quarters of the parameters, and
+#   results that Chung et al. (2014) found on a par with the LSTM's.
 #
 # **Exercise 4** (`exercises/ex04_gru.ipynb`): write the simple-GRU and GRU steps and the GRU's
 # Jacobian yourself, and check them against `torch.nn.GRUCell` and autograd. **Next:**
 # lecture 05 splits the units into excitatory and inhibitory cells, and lecture 06 builds a
 # gated network from them.
+#
+# ## References and further reading
+#
+# - Yashar Ahmadian (2018), *Notes on LSTMs and GRUs* (course notes). The derivation of this
+#   lecture, from the rate network to the simple-GRU and the GRU as a map (eq. 14–20), follows
+#   them.
+# - K. Cho, B. van Merriënboer, C. Gulcehre, D. Bahdanau, F. Bougares, H. Schwenk & Y. Bengio
+#   (2014), *Learning phrase representations using RNN encoder–decoder for statistical machine
+#   translation*, EMNLP. [arXiv:1406.1078](https://arxiv.org/abs/1406.1078) — where the GRU
+#   was introduced, with the reset gate before $R$.
+# - J. Chung, C. Gulcehre, K. Cho & Y. Bengio (2014), *Empirical evaluation of gated recurrent
+#   neural networks on sequence modeling*. [arXiv:1412.3555](https://arxiv.org/abs/1412.3555)
+#   — GRU against LSTM against the vanilla RNN on music and speech.
+# - K. Greff, R. K. Srivastava, J. Koutník, B. R. Steunebrink & J. Schmidhuber (2017), *LSTM: a
+#   search space odyssey*, IEEE Transactions on Neural Networks and Learning Systems 28,
+#   2222–2232. [doi:10.1109/TNNLS.2016.2582924](https://doi.org/10.1109/TNNLS.2016.2582924) —
+#   which parts of a gated cell matter, measured over thousands of runs.
+# - R. Jozefowicz, W. Zaremba & I. Sutskever (2015), *An empirical exploration of recurrent
+#   network architectures*, ICML.
+#   [proceedings.mlr.press/v37/jozefowicz15](https://proceedings.mlr.press/v37/jozefowicz15.html)
+#   — ten thousand architectures searched; the GRU is hard to beat, and a forget bias of 1 closes
+#   the LSTM's gap.
+# - D. Sussillo & O. Barak (2013), *Opening the black box: low-dimensional dynamics in
+#   high-dimensional recurrent neural networks*, Neural Computation 25, 626–649.
+#   [doi:10.1162/NECO_a_00409](https://doi.org/10.1162/NECO_a_00409) — fixed points and their
+#   Jacobians as a way to read what a trained network computes.
+# - I. Goodfellow, Y. Bengio & A. Courville (2016), *Deep Learning*, MIT Press, chapter 10.
+#   [deeplearningbook.org](https://www.deeplearningbook.org/contents/rnn.html) — recurrent
+#   networks, gated cells and long-term dependencies, in textbook form.
+# - W. Gerstner, W. M. Kistler, R. Naud & L. Paninski (2014), *Neuronal Dynamics*, Cambridge
+#   University Press. [neuronaldynamics.epfl.ch](https://neuronaldynamics.epfl.ch/online/) —
+#   rate models, fixed points and their stability, from the neuroscience side.
