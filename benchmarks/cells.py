@@ -32,7 +32,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 import gatedrnn  # noqa: E402
 from gatedrnn import Recurrent  # noqa: E402
-from gatedrnn.fast import describe, runtime  # noqa: E402
+from gatedrnn.fast import describe  # noqa: E402
 
 SIZES = [(100, 64, 1, 128), (784, 64, 1, 128), (35, 20, 200, 200)]  # (T, B, I, H)
 
@@ -182,10 +182,9 @@ def main(argv: list[str] | None = None) -> None:
             if not args.no_readable:
                 readable = Recurrent(candidates["fast"].layers[0], fast=False)
                 candidates["readable"] = readable
-            for key, module in candidates.items():
-                # warm up: code, caches, the allocator's free lists; and for the fast path the
-                # calls in which a compiled loop tries each of its three arrangements
-                for _ in range(3 + (3 * runtime.TRIES if key == "fast" else 0)):
+            for module in candidates.values():
+                # warm up: code, caches, the allocator's free lists
+                for _ in range(3):
                     forward_backward(module, x)
             times = {key: [] for key in candidates}
             order = list(candidates)

@@ -99,9 +99,9 @@ def _compare(make, dtype, *, T, layers, given, batch_first, B=3, I=3, H=5):
 
 COMPILED = ", compiled loop"
 # every cell; those with a compiled loop also with their torch-operation steps, and with their
-# hidden units, or their batch rows, shared among three threads
+# batch rows shared among three threads
 CASES = [(name, "compiled" if path.endswith(COMPILED) else "") for name, (_, path) in CELLS.items()]
-OTHERS = ("torch-steps", "3-threads-units", "3-threads-rows")
+OTHERS = ("torch-steps", "3-threads")
 CASES += [(name, other) for name, steps in CASES if steps for other in OTHERS]
 CASES = [pytest.param(n, s, id=f"{n}-{s}".strip("-")) for n, s in sorted(CASES)]
 
@@ -116,16 +116,13 @@ def test_fast_path_equals_readable_cells(name, steps, dtype, monkeypatch):
         path = path.removesuffix(COMPILED)
     elif steps and compiled.loops(dtype, torch.device("cpu")) is None:
         pytest.skip(compiled.status())  # test_fast_compiled fails where a compiler exists
-    if steps.startswith("3-threads"):  # more threads than this machine may have cores
+    if steps == "3-threads":  # more threads than this machine may have cores
         if runtime.openmp() is None:
             pytest.skip("torch's parallel backend is not OpenMP: the loop runs on one thread")
         torch.set_num_threads(3)
         monkeypatch.setattr(runtime, "usable_cpus", lambda: 3)
         monkeypatch.setattr(runtime, "MIN_PRODUCT", 0)
-        monkeypatch.setattr(runtime, "MIN_UNITS", 1)
-        arrangement = steps.removeprefix("3-threads-")  # always this one
-        monkeypatch.setattr(runtime, "choose", lambda key, options: arrangement)
-        assert runtime.arrangements(B=3, H=5, G=4)[arrangement] == 3
+        assert runtime.threads_for(B=3, H=5, G=4) == 3
     assert fast.describe(make(3, 5)) == path  # the fast path is really taken
     for layers in (1, 2):
         for given in (True, False):
@@ -139,18 +136,16 @@ def test_fast_path_equals_readable_cells(name, steps, dtype, monkeypatch):
     _compare(make, dtype, T=5, layers=2, given=True, batch_first=False)
 
 
-@pytest.mark.parametrize("arrangement", ["units", "rows"])
 @pytest.mark.parametrize("threads", [2, 3])
 @pytest.mark.parametrize("name", ["sublstm", "fix-sublstm"])
-def test_the_compiled_loop_shares_the_work_among_threads(name, threads, arrangement, monkeypatch):
-    """H = 50: chunks of 8 units whose shares move as the threads are timed; or B = 5 rows."""
+def test_the_compiled_loop_shares_the_rows_among_threads(name, threads, monkeypatch):
+    """B = 5 rows shared unevenly (2 and 3, or 1, 2 and 2)."""
     if compiled.loops(torch.float64, torch.device("cpu")) is None or runtime.openmp() is None:
         pytest.skip("no compiled loop, or no OpenMP team: " + compiled.status())
     torch.set_num_threads(threads)
     monkeypatch.setattr(runtime, "usable_cpus", lambda: threads)
     monkeypatch.setattr(runtime, "MIN_PRODUCT", 0)
-    monkeypatch.setattr(runtime, "choose", lambda key, options: arrangement)  # always this one
-    assert runtime.arrangements(B=5, H=50, G=4)[arrangement] == threads
+    assert runtime.threads_for(B=5, H=50, G=4) == threads
     for T in (1, 12):
         _compare(
             CELLS[name][0],

@@ -117,11 +117,11 @@ def test_torch_blas_and_openmp_are_found_where_torch_has_them():
         assert runtime.gemm(32) is not None and runtime.gemm(64) is not None
     if "parallel backend: OpenMP" in torch.__config__.parallel_info():
         assert runtime.openmp() is not None
-    assert 1 <= runtime.team_size(B=20, H=200, G=4) <= torch.get_num_threads()
-    assert runtime.team_size(B=2, H=8, G=4) == 1  # small steps stay on one thread
+    assert 1 <= runtime.threads_for(B=20, H=200, G=4) <= torch.get_num_threads()
+    assert runtime.threads_for(B=2, H=8, G=4) == 1  # small steps stay on one thread
 
 
-def test_a_team_never_has_more_threads_than_usable_cpus(monkeypatch):
+def test_never_more_threads_than_usable_cpus(monkeypatch):
     if runtime.openmp() is None:
         pytest.skip("torch's parallel backend is not OpenMP")
     assert 1 <= runtime.usable_cpus() <= (os.cpu_count() or 1)
@@ -129,9 +129,9 @@ def test_a_team_never_has_more_threads_than_usable_cpus(monkeypatch):
     torch.set_num_threads(4)
     try:
         monkeypatch.setattr(runtime, "usable_cpus", lambda: 1)  # a container with one CPU
-        assert runtime.team_size(B=20, H=200, G=4) == 1
+        assert runtime.threads_for(B=20, H=200, G=4) == 1
         monkeypatch.setattr(runtime, "usable_cpus", lambda: 8)
-        assert runtime.team_size(B=20, H=200, G=4) == 4  # torch's threads
+        assert runtime.threads_for(B=20, H=200, G=4) == 4  # torch's threads
     finally:
         torch.set_num_threads(threads)
 
@@ -154,40 +154,22 @@ def test_a_containers_cpu_quota_is_read(tmp_path, files, cpus):
     assert runtime.cgroup_cpu_quota(tmp_path) == cpus
 
 
-def test_the_arrangements_a_layer_may_run_in(monkeypatch):
-    monkeypatch.setattr(runtime, "team_size", lambda B, H, G: 2)
-    assert runtime.arrangements(B=20, H=200, G=4) == {"units": 2, "rows": 2, "single": 1}
-    assert runtime.arrangements(B=1, H=200, G=4) == {"units": 2, "single": 1}  # one row
-    assert runtime.arrangements(B=20, H=24, G=4) == {"rows": 2, "single": 1}  # 12 units each
-    monkeypatch.setattr(runtime, "team_size", lambda B, H, G: 1)
-    assert runtime.arrangements(B=20, H=200, G=4) == {"single": 1}
-
-
-def test_the_fastest_arrangement_runs_and_the_others_are_timed_again(monkeypatch):
-    monkeypatch.setattr(runtime, "_timings", {})
-    key, options = "a loop", {"units": 2, "rows": 2, "single": 1}
-    seconds = {"units": 1.0, "rows": 2.0, "single": 3.0}  # the team is fastest, then slowest
-
-    def call() -> str:
-        name = runtime.choose(key, options)
-        runtime.record(key, options, name, seconds[name])
-        return name
-
-    first = [call() for _ in range(3 * runtime.TRIES)]
-    assert first == [name for name in options for _ in range(runtime.TRIES)]  # each TRIES times
-    after = [call() for _ in range(4 * runtime.RETRY)]
-    # the others: once in every RETRY calls, in turn
-    assert after.count("rows") == 2 and after.count("single") == 2
-    seconds.update({"units": 5.0})  # the machine changes: now the rows are fastest
-    later = [call() for _ in range(6 * runtime.RETRY)][-2 * runtime.RETRY :]
-    assert later.count("rows") == 2 * runtime.RETRY - 2
-    assert later.count("single") == 1 and later.count("units") == 1
-    assert runtime.choose(key, {"single": 1}) == "single"  # one arrangement, no choice
+def test_the_threads_sharing_a_layer_depend_on_its_sizes_alone(monkeypatch):
+    if runtime.openmp() is None:
+        pytest.skip("torch's parallel backend is not OpenMP: the loop runs on one thread")
+    monkeypatch.setattr(runtime, "usable_cpus", lambda: 4)
+    monkeypatch.setattr(torch, "get_num_threads", lambda: 2)
+    assert runtime.threads_for(B=20, H=200, G=4) == 2
+    assert runtime.threads_for(B=1, H=200, G=4) == 1  # one row
+    assert runtime.threads_for(B=20, H=8, G=4) == 1  # steps too small to share
+    monkeypatch.setattr(torch, "get_num_threads", lambda: 8)
+    assert runtime.threads_for(B=3, H=200, G=4) == 3  # at most one per row
+    assert runtime.threads_for(B=20, H=200, G=4) == 4  # at most the usable CPUs
 
 
 def test_a_loop_that_finds_no_memory_raises_memory_error():
     with pytest.raises(MemoryError, match="no memory"):
-        runtime.run(lambda *arguments: -1, ("a loop", torch.float32), 20, 200, 4, 35)
+        runtime.run(lambda *arguments: -1, "a loop", 20, 200, 4)
 
 
 def _no_compiler() -> str:

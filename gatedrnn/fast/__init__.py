@@ -19,8 +19,8 @@ other ``LSTMCell`` options (φ1, φ2, peephole, coupled)  fused sequence (:mod:`
 A fused sequence is one autograd function per layer: the input projection hoisted out of the
 loop, the loop written into preallocated buffers, and a hand-derived BPTT (:mod:`.sequence`).
 The subLSTM, the LSTM variants and the GRU run their whole loop in C (``loops.c``, each
-cell's pointwise work in ``steps.c``), their hidden units or their batch rows shared among
-torch's threads (:mod:`.runtime` runs whichever measures fastest). They are compiled at first
+cell's pointwise work in ``steps.c``), their batch rows shared among torch's threads
+(:mod:`.runtime`), split the same way at every call. They are compiled at first
 use by :mod:`.compiled`; without a C compiler the same equations run as torch operations. On
 the CPU, ``torch.nn.GRU``'s kernel is not oneDNN's and is slower than ``torch.nn.LSTM``'s; the
 fused GRU beats it.

@@ -1,7 +1,7 @@
 """The compiled loops of the fused subLSTM, LSTM and GRU kernels (``loops.c`` and ``steps.c``).
 
 The fused kernels can run their whole loop over time in C: ``loops.c`` walks the time steps,
-hands each step's matrix product to torch's own BLAS and shares the hidden units among the
+hands each step's matrix product to torch's own BLAS and shares the batch rows among the
 threads of torch's own OpenMP team (both found by :mod:`.runtime`); ``steps.c`` holds each
 cell's pointwise work. Called step by step from Python, that work would cost more in call
 overhead than in arithmetic.
@@ -45,12 +45,12 @@ BITS = {torch.float32: 32, torch.float64: 64}
 
 _pointer, _int, _long = ctypes.c_void_p, ctypes.c_int, ctypes.c_long
 SIGNATURES = {  # function: argument types (pointers are data_ptr() integers or None)
-    "sublstm_forward_sequence": [_pointer] * 8 + [_long] * 3 + [_int] * 3,
-    "sublstm_backward_sequence": [_pointer] * 11 + [_long] * 3 + [_int] * 2,
-    "lstm_forward_sequence": [_pointer] * 10 + [_int] * 3 + [_long] * 3 + [_int] * 3,
-    "lstm_backward_sequence": [_pointer] * 11 + [_int] * 3 + [_long] * 3 + [_int] * 2,
-    "gru_forward_sequence": [_pointer] * 6 + [_long] * 3 + [_int] * 3,
-    "gru_backward_sequence": [_pointer] * 9 + [_long] * 3 + [_int] * 2,
+    "sublstm_forward_sequence": [_pointer] * 8 + [_long] * 3 + [_int] * 2,
+    "sublstm_backward_sequence": [_pointer] * 11 + [_long] * 3 + [_int],
+    "lstm_forward_sequence": [_pointer] * 10 + [_int] * 3 + [_long] * 3 + [_int] * 2,
+    "lstm_backward_sequence": [_pointer] * 11 + [_int] * 3 + [_long] * 3 + [_int],
+    "gru_forward_sequence": [_pointer] * 6 + [_long] * 3 + [_int] * 2,
+    "gru_backward_sequence": [_pointer] * 9 + [_long] * 3 + [_int],
 }
 
 

@@ -161,8 +161,10 @@ class GRUAfterKernel(Kernel):
         """The whole loop in C (``loops.c``): the same steps, shared among threads."""
         T, B, GH = A.shape
         H = GH // 3
-        key, tensors = ("GRU forward", A.dtype), (A, Y, Gn, R, b_hh, h0)
-        runtime.run(loops.gru_forward_sequence, key, B, H, 3, T, *tensors, T, B, H, self.zero_state)
+        tensors = (A, Y, Gn, R, b_hh, h0)
+        runtime.run(
+            loops.gru_forward_sequence, "GRU forward", B, H, 3, *tensors, T, B, H, self.zero_state
+        )
 
     def backward(self, needs, x, state, params, saved, grads):
         (h0,) = state
@@ -235,8 +237,8 @@ class GRUAfterKernel(Kernel):
         H = GH // 3
         D = A.new_empty(T, B, 4 * H)  # [da_r, da_u, dg_n, da_n]
         carry = A.new_zeros(B, H)  # dh_{t+1} ⊙ u_{t+1}, until it reaches h_{-1}
-        key, tensors = ("GRU backward", A.dtype), (A, Y, Gn, R, h0, dY, dh_T, carry, D)
-        runtime.run(loops.gru_backward_sequence, key, B, H, 3, T, *tensors, T, B, H)
+        tensors = (A, Y, Gn, R, h0, dY, dh_T, carry, D)
+        runtime.run(loops.gru_backward_sequence, "GRU backward", B, H, 3, *tensors, T, B, H)
         return D, carry
 
 

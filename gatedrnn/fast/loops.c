@@ -2,27 +2,16 @@
  * The whole loop over time of the subLSTM (also fix-subLSTM), the LSTM variants (named phi1,
  * phi2, peepholes, coupled gates) and the GRU (reset after R), forward and backward, in C.
  *
- * Driven from Python, a step costs a torch call for the product R h_{t-1}, which the BLAS shares
- * among its threads, and a call into steps.c for the rest. Here the loop runs as oneDNN runs
- * torch.nn.LSTM's:
- *
- *   - The threads of torch's own OpenMP team share out the hidden units. Thread k owns the units
- *     u0 … u1-1: it computes their columns of each gate block of R h_{t-1} (forward) or their
- *     columns of R^T da_{t+1} (backward) with one-thread BLAS calls, then their pointwise work.
- *     The threads meet at a barrier once per step, when h_t (or da_t) is complete.
- *   - Forward, a thread's products read only its units' rows of R, one block per gate, and add
- *     into A in place; backward, its units' columns of R.
- *   - Or (by_rows) the threads share out the batch rows instead: each runs its own rows through
- *     every step, all the units, with no barrier at all, since no row depends on another. Each
- *     thread then multiplies by the whole of R, on fewer rows. On a host whose caches and memory
- *     are shared with other work, this was the robust arrangement: a loop whose threads
- *     exchange h_t at every step slowed by half when the host was busy, this one hardly.
+ * Driven from Python, a step costs a torch call for the product R h_{t-1} and a call into steps.c
+ * for the rest. Here the loop runs in C, and the threads of torch's own OpenMP team share out
+ * the batch rows: thread k runs its rows b0 … b1-1 through every step, all the hidden units,
+ * with no barrier, since no row depends on another. The rows are split the same way at every
+ * call (by B and the number of threads alone), so the same call gives the same numbers.
  *
  * The BLAS (sgemm_/dgemm_, the Fortran interface) and the team (GOMP_parallel) are torch's own:
  * compiled.py finds their addresses in the running process and hands them to set_runtime;
- * nothing here links against them. Without the team (or with threads = 1) the loop runs on the
- * calling thread and the BLAS shares each product among its own threads; runtime.py times the
- * three arrangements as they run and asks for the fastest.
+ * nothing here links against them. With one thread (threads = 1, or no OpenMP team) the loop
+ * runs on the calling thread and the BLAS shares each product among its own threads.
  *
  * Shapes, every array C-contiguous: A (T, B, G*H), C and Y (T, B, H), R (G*H, H), bias (G*H),
  * h0 and c0 (B, H); the subLSTM's f_fixed and the LSTM's peephole weights (H) or NULL. G = 4
@@ -30,9 +19,7 @@
  * for the GRU, which has no C.
  */
 
-#include <sched.h>
 #include <stdlib.h>
-#include <time.h>
 
 #include "steps.c"
 
@@ -103,102 +90,6 @@ int matmul_works(void)
     return 1;
 }
 
-/*
- * The team. Its threads share out the hidden units in chunks of CHUNK, each thread a run of
- * consecutive chunks, and meet at a barrier after every step. Threads do not always run at the
- * same speed (efficiency and performance cores, a busy sibling hyperthread, a shared virtual
- * machine): each times its own work, and the last to reach the barrier moves the boundaries so
- * that the shares follow the measured speeds.
- */
-#define CHUNK 8
-#define MAX_THREADS 64
-
-typedef struct {
-    int threads, ready, arrived, sense;
-    long first[MAX_THREADS + 1]; /* thread k owns the chunks first[k] … first[k+1]-1 */
-    double busy[MAX_THREADS];    /* microseconds thread k worked in this step */
-    double speed[MAX_THREADS];   /* hidden units per microsecond, smoothed; 0 before the first */
-} team;
-
-static double microseconds(void)
-{
-    struct timespec now;
-    clock_gettime(CLOCK_MONOTONIC, &now);
-    return now.tv_sec * 1e6 + now.tv_nsec * 1e-3;
-}
-
-/* Hidden units [u0, u1) of thread k */
-static void share(const team *tm, int k, long H, long *u0, long *u1)
-{
-    *u0 = tm->first[k] * CHUNK;
-    *u1 = tm->first[k + 1] * CHUNK < H ? tm->first[k + 1] * CHUNK : H;
-}
-
-/* Equal shares of the chunks: at least one each (threads <= chunks, see run) */
-static void share_equally(team *tm, long chunks)
-{
-    for (int k = 0; k <= tm->threads; k++)
-        tm->first[k] = k * chunks / tm->threads;
-}
-
-/* Shares in proportion to the threads' speeds, measured on the step just done. */
-static void rebalance(team *tm, long H)
-{
-    const int n = tm->threads;
-    const long chunks = (H + CHUNK - 1) / CHUNK;
-    double total = 0;
-    for (int k = 0; k < n; k++) {
-        long u0, u1;
-        share(tm, k, H, &u0, &u1);
-        const double busy = tm->busy[k] > 0.01 ? tm->busy[k] : 0.01;
-        const double speed = (double)(u1 - u0) / busy;
-        tm->speed[k] = tm->speed[k] > 0 ? 0.5 * (tm->speed[k] + speed) : speed;
-        total += tm->speed[k];
-    }
-    double before = 0;
-    for (int k = 0; k < n - 1; k++) { /* the chunk boundary nearest to H * (speeds so far) */
-        before += tm->speed[k];
-        const long end = (long)(H * before / total / CHUNK + 0.5);
-        const long least = tm->first[k] + 1, most = chunks - (n - 1 - k); /* one chunk each */
-        tm->first[k + 1] = end < least ? least : end > most ? most : end;
-    }
-    tm->first[n] = chunks;
-}
-
-/* Tell the core this thread is waiting (lets a sibling hyperthread run, saves power). */
-static inline void cpu_relax(void)
-{
-#if defined(__x86_64__) || defined(__i386__)
-    __builtin_ia32_pause();
-#elif defined(__aarch64__)
-    __asm__ __volatile__("yield");
-#endif
-}
-
-/*
- * The barrier (sense-reversing): spin briefly, then yield the core. The last thread to arrive
- * rebalances the shares when every thread has timed its step (busy > 0), then lets all go.
- */
-static void team_wait(team *tm, long H, int *sense)
-{
-    *sense = !*sense;
-    if (__atomic_add_fetch(&tm->arrived, 1, __ATOMIC_ACQ_REL) == tm->threads) {
-        int timed = 1;
-        for (int k = 0; k < tm->threads; k++)
-            timed = timed && tm->busy[k] > 0;
-        if (timed)
-            rebalance(tm, H);
-        __atomic_store_n(&tm->arrived, 0, __ATOMIC_RELAXED);
-        __atomic_store_n(&tm->sense, *sense, __ATOMIC_RELEASE);
-        return;
-    }
-    for (long spins = 0; __atomic_load_n(&tm->sense, __ATOMIC_ACQUIRE) != *sense; spins++)
-        if (spins < 2000) /* tens of microseconds: a step's wait is usually a few */
-            cpu_relax();
-        else
-            sched_yield(); /* more threads than free cores: let the others run */
-}
-
 /* One sequence, forward or backward, and the buffers its threads share. */
 typedef struct {
     real *A, *C, *Y, *dA, *dc, *DC;
@@ -206,8 +97,7 @@ typedef struct {
     real *work; /* backward: dh_t, and scratch */
     long T, B, H, G;
     int skip_first_product; /* forward: h_{-1} = 0, so R h_{-1} = 0 */
-    team tm;
-    int by_rows; /* the threads share out the batch rows (no barrier), not the hidden units */
+    int threads;            /* how many share out the batch rows */
     void (*part)(void *job, int k); /* the loop, run by thread k of the team */
     /* the cell: a subLSTM (f_fixed for the fix-subLSTM), an LSTM variant, or a GRU */
     enum { SUBLSTM, LSTM, GRU } cell;
@@ -217,122 +107,86 @@ typedef struct {
     long ld_da, K_da;   /* backward: the row stride of dA, and how many of its columns meet R */
 } job;
 
-/* Run job->part in each thread of the team. */
-static void run_part(void *p)
+/*
+ * Run job->part on `threads` threads, at most one per batch row. The team can be smaller than
+ * asked (nested in another parallel region): then its thread 0 runs the missing threads' parts
+ * after its own, so every row is run, whatever the team, and split the same way.
+ */
+static void run_all(void *p)
 {
     job *j = p;
-    int k = omp_thread_num ? omp_thread_num() : 0;
-    if (k == 0) { /* the team can be smaller than asked (nested in another parallel region) */
-        const int threads = omp_num_threads ? omp_num_threads() : 1;
-        j->tm.threads = threads < j->tm.threads ? threads : j->tm.threads;
-        share_equally(&j->tm, (j->H + CHUNK - 1) / CHUNK);
-        __atomic_store_n(&j->tm.ready, 1, __ATOMIC_RELEASE); /* the shares are set */
-    }
-    while (!__atomic_load_n(&j->tm.ready, __ATOMIC_ACQUIRE))
-        cpu_relax();
-    if (k < j->tm.threads)
+    const int k = omp_thread_num ? omp_thread_num() : 0;
+    const int got = omp_num_threads ? omp_num_threads() : 1;
+    if (k < j->threads)
         j->part(j, k);
+    if (k == 0)
+        for (int missing = got; missing < j->threads; missing++)
+            j->part(j, missing);
 }
 
 static void run(job *j, int threads)
 {
-    const long chunks = (j->H + CHUNK - 1) / CHUNK;
-    threads = threads < MAX_THREADS ? threads : MAX_THREADS;
-    const long parts = j->by_rows ? j->B : chunks; /* at least one row, or one chunk, each */
-    threads = threads < parts ? threads : (int)parts;
+    threads = threads < j->B ? threads : (int)j->B;
     if (threads < 1 || !gomp_parallel)
         threads = 1;
-    j->tm.threads = threads;
-    j->tm.ready = j->tm.arrived = j->tm.sense = 0;
-    for (int k = 0; k < MAX_THREADS; k++)
-        j->tm.busy[k] = j->tm.speed[k] = 0;
-    if (threads > 1) {
-        gomp_parallel(run_part, j, (unsigned)threads, 0);
-    } else {
-        j->tm.first[0] = 0;
-        j->tm.first[1] = chunks;
+    j->threads = threads;
+    if (threads > 1)
+        gomp_parallel(run_all, j, (unsigned)threads, 0);
+    else
         j->part(j, 0);
-    }
 }
 
-/*
- * Thread k's batch rows b0 … b1-1 and hidden units u0 … u1-1: a run of chunks of units in every
- * row (the team's share, which moves), or a run of rows with every unit (by_rows).
- */
-static void part_of(const job *j, int k, long *b0, long *b1, long *u0, long *u1)
+/* Thread k's batch rows b0 … b1-1: the same split at every call. */
+static void rows_of(const job *j, int k, long *b0, long *b1)
 {
-    if (j->by_rows) {
-        *b0 = k * j->B / j->tm.threads;
-        *b1 = (k + 1) * j->B / j->tm.threads;
-        *u0 = 0;
-        *u1 = j->H;
-    } else {
-        *b0 = 0;
-        *b1 = j->B;
-        share(&j->tm, k, j->H, u0, u1);
-    }
+    *b0 = k * j->B / j->threads;
+    *b1 = (k + 1) * j->B / j->threads;
 }
 
 /*
- * Forward, by thread k, for its units u0 … u1-1: for each gate block g, one product adds their
- * columns of h_{t-1} R_g^T (B, n) to A_t in place (R_g's rows g*H+u0 … are one block; a thread
- * with all the units makes one product for all the blocks); then each row adds the bias and
- * does the pointwise work. The GRU's g_n = R_n h_{t-1} + b_hn goes to Gn, apart from a_n.
+ * Forward, by thread k, for its rows b0 … b1-1: one product adds h_{t-1} R^T to A_t in place
+ * (the gate blocks are adjacent); then each row adds the bias and does the pointwise work. The
+ * GRU's g_n = R_n h_{t-1} + b_hn goes to Gn, apart from a_n.
  */
 static void forward_part(void *p, int k)
 {
     job *j = p;
-    team *tm = &j->tm;
     const long T = j->T, B = j->B, H = j->H, G = j->G, GH = G * H;
-    const int timed = tm->threads > 1 && !j->by_rows; /* timed, and meeting at the barrier */
-    int sense = 0;
+    long b0, b1;
+    rows_of(j, k, &b0, &b1);
+    const long rows = b1 - b0;
     for (long t = 0; t < T; t++) {
-        const double start = timed ? microseconds() : 0;
-        long b0, b1, u0, u1;
-        part_of(j, k, &b0, &b1, &u0, &u1);
-        const long n = u1 - u0, rows = b1 - b0;
         const real *h_prev = t ? j->Y + (t - 1) * B * H : j->h0;
         const real *c_prev = !j->C ? NULL : t ? j->C + (t - 1) * B * H : j->c0; /* GRU: none */
-        real *a_t = j->A + t * B * GH, *gn_t = j->Gn ? j->Gn + t * B * H + u0 : NULL;
+        real *a_t = j->A + t * B * GH, *gn_t = j->Gn ? j->Gn + t * B * H : NULL;
         const int product = t > 0 || !j->skip_first_product;
         const long added = j->cell == GRU ? 2 : G; /* gate blocks whose R h_{t-1} adds into A */
-        if (product && n == H) /* all the units: the blocks are adjacent, one product */
+        if (product) /* a_t += h_{t-1} R^T, the blocks adjacent: one product */
             matmul(rows, added * H, H, h_prev + b0 * H, H, j->R, H, 1, 1, a_t + b0 * GH, GH);
-        else if (product) /* a_t += h_{t-1} R_g^T, this thread's columns of each block */
-            for (long g = 0; g < added; g++)
-                matmul(rows, n, H, h_prev + b0 * H, H, j->R + (g * H + u0) * H, H, 1, 1,
-                       a_t + b0 * GH + g * H + u0, GH);
         if (j->cell == GRU && product) /* g_n = h_{t-1} R_n^T (+ b_hn below), apart from a_n */
-            matmul(rows, n, H, h_prev + b0 * H, H, j->R + (2 * H + u0) * H, H, 1, 0, gn_t + b0 * H,
-                   H);
+            matmul(rows, H, H, h_prev + b0 * H, H, j->R + 2 * H * H, H, 1, 0, gn_t + b0 * H, H);
         else if (j->cell == GRU)
-            for (long b = b0; b < b1; b++)
-                memset(gn_t + b * H, 0, sizeof(real) * n);
+            memset(gn_t + b0 * H, 0, sizeof(real) * rows * H);
         for (long b = b0; b < b1; b++) {
             real *a = a_t + b * GH;
-            const long off = (t * B + b) * H + u0;
+            const long off = (t * B + b) * H;
             for (long g = 0; g < G; g++) { /* + b */
-                real *gate = j->cell == GRU && g == 2 ? j->Gn + off : a + g * H + u0;
-                const real *bias = j->bias + g * H + u0;
-                for (long u = 0; u < n; u++)
+                real *gate = j->cell == GRU && g == 2 ? j->Gn + off : a + g * H;
+                const real *bias = j->bias + g * H;
+                for (long u = 0; u < H; u++)
                     gate[u] += bias[u];
             }
-            real *i = a + u0, *f = G == 4 ? a + H + u0 : NULL;
-            real *z = a + (G - 2) * H + u0, *o = a + (G - 1) * H + u0;
+            real *i = a, *f = G == 4 ? a + H : NULL;
+            real *z = a + (G - 2) * H, *o = a + (G - 1) * H;
             if (j->cell == GRU) /* (r, u, n) = (i, f, z) here */
-                gru_forward_units(a + u0, a + H + u0, a + 2 * H + u0, j->Gn + off,
-                                  h_prev + b * H + u0, j->Y + off, n);
+                gru_forward_units(a, a + H, a + 2 * H, j->Gn + off, h_prev + b * H, j->Y + off,
+                                  H);
             else if (j->cell == LSTM)
-                lstm_forward_units(i, f, z, o, c_prev + b * H + u0, j->C + off, j->Y + off,
-                                   j->w_ci ? j->w_ci + u0 : NULL, j->w_cf ? j->w_cf + u0 : NULL,
-                                   j->w_co ? j->w_co + u0 : NULL, j->phi1, j->phi2, j->coupled, n);
+                lstm_forward_units(i, f, z, o, c_prev + b * H, j->C + off, j->Y + off, j->w_ci,
+                                   j->w_cf, j->w_co, j->phi1, j->phi2, j->coupled, H);
             else
-                sublstm_forward_units(i, f, z, o, j->f_fixed ? j->f_fixed + u0 : NULL,
-                                      c_prev + b * H + u0, j->C + off, j->Y + off, n);
-        }
-        if (timed) {
-            tm->busy[k] = microseconds() - start;
-            team_wait(tm, H, &sense); /* h_t complete */
+                sublstm_forward_units(i, f, z, o, j->f_fixed, c_prev + b * H, j->C + off,
+                                      j->Y + off, H);
         }
     }
 }
@@ -345,60 +199,48 @@ static int forward(job *j, int threads)
     return 0;
 }
 
-/* Backward, by thread k; dh (B, H) is shared, each thread filling its own columns. */
+/* Backward, by thread k, for its rows b0 … b1-1; dh (B, H) is shared, each thread its rows. */
 static void backward_part(void *p, int k)
 {
     job *j = p;
-    team *tm = &j->tm;
     const long T = j->T, B = j->B, H = j->H, G = j->G, GH = G * H;
-    const int timed = tm->threads > 1 && !j->by_rows; /* timed, and meeting at the barrier */
-    real *dh = j->work; /* dh_t (B, H) */
-    int sense = 0;
+    long b0, b1;
+    rows_of(j, k, &b0, &b1);
+    const long rows = b1 - b0;
+    real *dh = j->work;                       /* dh_t (B, H) */
+    real *scratch = j->work + B * H + 2 * H * k; /* 2 values per hidden unit, per thread */
     for (long t = T - 1; t >= 0; t--) {
-        const double start = timed ? microseconds() : 0;
-        long b0, b1, u0, u1;
-        part_of(j, k, &b0, &b1, &u0, &u1);
-        const long n = u1 - u0, rows = b1 - b0;
-        /* 2 values per hidden unit: the team's threads have units of their own, by_rows not */
-        real *scratch = j->work + B * H + (j->by_rows ? 2 * H * k : 2 * u0);
         for (long b = b0; b < b1; b++) { /* dh_t = dY_t (+ dL/dh_T at the end) */
-            const real *dy = j->dY + (t * B + b) * H + u0, *dh_T = j->dh_T + b * H + u0;
-            real *d = dh + b * H + u0;
-            for (long u = 0; u < n; u++)
+            const real *dy = j->dY + (t * B + b) * H, *dh_T = j->dh_T + b * H;
+            real *d = dh + b * H;
+            for (long u = 0; u < H; u++)
                 d[u] = t == T - 1 ? dy[u] + dh_T[u] : dy[u];
         }
-        if (t < T - 1) /* dh_t += R^T da_{t+1}: the columns u0 … u1-1 of da_{t+1} R */
-            matmul(rows, n, j->K_da, j->dA + ((t + 1) * B + b0) * j->ld_da, j->ld_da, j->R + u0,
-                   H, 0, 1, dh + b0 * H + u0, H);
+        if (t < T - 1) /* dh_t += R^T da_{t+1}, that is da_{t+1} R */
+            matmul(rows, H, j->K_da, j->dA + ((t + 1) * B + b0) * j->ld_da, j->ld_da, j->R, H, 0,
+                   1, dh + b0 * H, H);
         const real *c_prev = !j->C ? NULL : t ? j->C + (t - 1) * B * H : j->c0; /* GRU: none */
         const real *h_prev = !j->Y ? NULL : t ? j->Y + (t - 1) * B * H : j->h0; /* the GRU's */
         for (long b = b0; b < b1; b++) {
             const real *g = j->A + (t * B + b) * GH;
             real *da = j->dA + (t * B + b) * j->ld_da;
-            const long off = b * H + u0, has_f = G == 4;
-            const real *i = g + u0, *f = has_f ? g + H + u0 : NULL;
-            const real *z = g + (G - 2) * H + u0, *o = g + (G - 1) * H + u0;
-            real *da_i = da + u0, *da_f = has_f ? da + H + u0 : NULL;
-            real *da_z = da + (G - 2) * H + u0, *da_o = da + (G - 1) * H + u0;
+            const long off = b * H, has_f = G == 4;
+            const real *i = g, *f = has_f ? g + H : NULL;
+            const real *z = g + (G - 2) * H, *o = g + (G - 1) * H;
+            real *da_i = da, *da_f = has_f ? da + H : NULL;
+            real *da_z = da + (G - 2) * H, *da_o = da + (G - 1) * H;
             if (j->cell == GRU) /* dA = D (T, B, 4H): da_r, da_u, dg_n, da_n; dc: the carry */
-                gru_backward_units(g + u0, g + H + u0, g + 2 * H + u0, j->Gn + t * B * H + off,
-                                   h_prev + off, dh + off, j->dc + off, da + u0, da + H + u0,
-                                   da + 2 * H + u0, da + 3 * H + u0, n);
+                gru_backward_units(g, g + H, g + 2 * H, j->Gn + t * B * H + off, h_prev + off,
+                                   dh + off, j->dc + off, da, da + H, da + 2 * H, da + 3 * H, H);
             else if (j->cell == LSTM)
                 lstm_backward_units(i, f, z, o, c_prev + off, j->C + t * B * H + off, dh + off,
-                                    j->dc + off, da_i, da_f, da_z, da_o,
-                                    j->w_ci ? j->w_ci + u0 : NULL, j->w_cf ? j->w_cf + u0 : NULL,
-                                    j->w_co ? j->w_co + u0 : NULL, j->phi1, j->phi2, j->coupled,
-                                    scratch, n);
+                                    j->dc + off, da_i, da_f, da_z, da_o, j->w_ci, j->w_cf,
+                                    j->w_co, j->phi1, j->phi2, j->coupled, scratch, H);
             else
-                sublstm_backward_units(i, j->f_fixed ? j->f_fixed + u0 : f, z, o, c_prev + off,
+                sublstm_backward_units(i, j->f_fixed ? j->f_fixed : f, z, o, c_prev + off,
                                        j->Y + t * B * H + off, dh + off, j->dc + off, da_i,
                                        da_f, da_z, da_o, j->DC ? j->DC + t * B * H + off : NULL,
-                                       n);
-        }
-        if (timed) {
-            tm->busy[k] = microseconds() - start;
-            team_wait(tm, H, &sense); /* da_t complete */
+                                       H);
         }
     }
 }
@@ -418,9 +260,8 @@ static int backward(job *j, int threads)
 }
 
 /*
- * The loops called from Python. Each ends with threads (how many share the work; 1: the calling
- * thread alone, the BLAS sharing each product among its own threads) and by_rows (0: the
- * threads share out the hidden units and meet at every step; 1: they share out the batch rows).
+ * The loops called from Python. Each ends with threads: how many share out the batch rows (1:
+ * the calling thread alone, the BLAS sharing each product among its own threads).
  */
 
 /*
@@ -431,12 +272,11 @@ static int backward(job *j, int threads)
  */
 int sublstm_forward_sequence(real *A, real *C, real *Y, const real *R, const real *bias,
                              const real *h0, const real *c0, const real *f_fixed, long T,
-                             long B, long H, int skip_first_product, int threads, int by_rows)
+                             long B, long H, int skip_first_product, int threads)
 {
     job j = {.A = A, .C = C, .Y = Y, .R = R, .bias = bias, .h0 = h0, .c0 = c0,
              .f_fixed = f_fixed, .T = T, .B = B, .H = H, .G = f_fixed ? 3 : 4,
              .skip_first_product = skip_first_product};
-    j.by_rows = by_rows;
     return forward(&j, threads);
 }
 
@@ -450,12 +290,11 @@ int sublstm_forward_sequence(real *A, real *C, real *Y, const real *R, const rea
 int sublstm_backward_sequence(const real *A, const real *C, const real *Y, const real *R,
                               const real *c0, const real *dY, const real *dh_T, real *dc,
                               real *dA, real *DC, const real *f_fixed, long T, long B, long H,
-                              int threads, int by_rows)
+                              int threads)
 {
     job j = {.A = (real *)A, .C = (real *)C, .Y = (real *)Y, .dA = dA, .dc = dc, .DC = DC,
              .R = R, .c0 = c0, .f_fixed = f_fixed, .dY = dY, .dh_T = dh_T,
              .T = T, .B = B, .H = H, .G = f_fixed ? 3 : 4};
-    j.by_rows = by_rows;
     return backward(&j, threads);
 }
 
@@ -469,13 +308,12 @@ int sublstm_backward_sequence(const real *A, const real *C, const real *Y, const
 int lstm_forward_sequence(real *A, real *C, real *Y, const real *R, const real *bias,
                           const real *h0, const real *c0, const real *w_ci, const real *w_cf,
                           const real *w_co, int phi1, int phi2, int coupled, long T, long B,
-                          long H, int skip_first_product, int threads, int by_rows)
+                          long H, int skip_first_product, int threads)
 {
     job j = {.A = A, .C = C, .Y = Y, .R = R, .bias = bias, .h0 = h0, .c0 = c0, .cell = LSTM,
              .phi1 = phi1, .phi2 = phi2, .coupled = coupled, .w_ci = w_ci, .w_cf = w_cf,
              .w_co = w_co, .T = T, .B = B, .H = H, .G = coupled ? 3 : 4,
              .skip_first_product = skip_first_product};
-    j.by_rows = by_rows;
     return forward(&j, threads);
 }
 
@@ -489,13 +327,12 @@ int lstm_forward_sequence(real *A, real *C, real *Y, const real *R, const real *
 int lstm_backward_sequence(const real *A, const real *C, const real *R, const real *c0,
                            const real *dY, const real *dh_T, real *dc, real *dA,
                            const real *w_ci, const real *w_cf, const real *w_co, int phi1,
-                           int phi2, int coupled, long T, long B, long H, int threads, int by_rows)
+                           int phi2, int coupled, long T, long B, long H, int threads)
 {
     job j = {.A = (real *)A, .C = (real *)C, .dA = dA, .dc = dc, .R = R, .c0 = c0,
              .dY = dY, .dh_T = dh_T, .cell = LSTM, .phi1 = phi1, .phi2 = phi2,
              .coupled = coupled, .w_ci = w_ci, .w_cf = w_cf, .w_co = w_co,
              .T = T, .B = B, .H = H, .G = coupled ? 3 : 4};
-    j.by_rows = by_rows;
     return backward(&j, threads);
 }
 
@@ -507,11 +344,10 @@ int lstm_backward_sequence(const real *A, const real *C, const real *R, const re
  */
 int gru_forward_sequence(real *A, real *Y, real *Gn, const real *R, const real *bias,
                          const real *h0, long T, long B, long H, int skip_first_product,
-                         int threads, int by_rows)
+                         int threads)
 {
     job j = {.A = A, .Y = Y, .Gn = Gn, .R = R, .bias = bias, .h0 = h0, .cell = GRU,
              .T = T, .B = B, .H = H, .G = 3, .skip_first_product = skip_first_product};
-    j.by_rows = by_rows;
     return forward(&j, threads);
 }
 
@@ -525,11 +361,10 @@ int gru_forward_sequence(real *A, real *Y, real *Gn, const real *R, const real *
  */
 int gru_backward_sequence(const real *A, const real *Y, const real *Gn, const real *R,
                           const real *h0, const real *dY, const real *dh_T, real *carry, real *D,
-                          long T, long B, long H, int threads, int by_rows)
+                          long T, long B, long H, int threads)
 {
     job j = {.A = (real *)A, .Y = (real *)Y, .Gn = (real *)Gn, .R = R, .h0 = h0, .dY = dY,
              .dh_T = dh_T, .dc = carry, .dA = D, .cell = GRU, .T = T, .B = B, .H = H, .G = 3,
              .ld_da = 4 * H, .K_da = 3 * H};
-    j.by_rows = by_rows;
     return backward(&j, threads);
 }

@@ -140,11 +140,20 @@ class LSTMKernel(Kernel):
         """
         T, B, GH = A.shape
         H = GH // self.G
-        key = ("LSTM forward", A.dtype, self._options(), self.peephole)
         tensors = (A, C, Y, R, b, h0, c0, *peepholes)
         forward = loops.lstm_forward_sequence
         runtime.run(
-            forward, key, B, H, self.G, T, *tensors, *self._options(), T, B, H, self.zero_state
+            forward,
+            "LSTM forward",
+            B,
+            H,
+            self.G,
+            *tensors,
+            *self._options(),
+            T,
+            B,
+            H,
+            self.zero_state,
         )
 
     def backward(self, needs, x, state, params, saved, grads):
@@ -215,10 +224,9 @@ class LSTMKernel(Kernel):
         dA = torch.empty_like(A)
         # carried back from step to step, until it reaches c_{-1}
         dc = dc_T.clone(memory_format=torch.contiguous_format)
-        key = ("LSTM backward", A.dtype, self._options(), self.peephole)
         tensors = (A, C, R, c0, dY, dh_T, dc, dA, *peepholes)
         backward = loops.lstm_backward_sequence
-        runtime.run(backward, key, B, H, self.G, T, *tensors, *self._options(), T, B, H)
+        runtime.run(backward, "LSTM backward", B, H, self.G, *tensors, *self._options(), T, B, H)
         return dA, dc
 
 

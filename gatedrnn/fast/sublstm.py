@@ -84,10 +84,9 @@ class SubLSTMKernel(Kernel):
         """
         T, B, GH = A.shape
         H = GH // self.G
-        key = ("subLSTM forward", A.dtype)
         tensors = (A, C, Y, R, b, h0, c0, f_fixed)
         forward = loops.sublstm_forward_sequence
-        runtime.run(forward, key, B, H, self.G, T, *tensors, T, B, H, self.zero_state)
+        runtime.run(forward, "subLSTM forward", B, H, self.G, *tensors, T, B, H, self.zero_state)
 
     def backward(self, needs, x, state, params, saved, grads):
         h0, c0 = state
@@ -142,10 +141,9 @@ class SubLSTMKernel(Kernel):
         # carried back from step to step, until it reaches c_{-1}
         dc = dc_T.clone(memory_format=torch.contiguous_format)
         DC = A.new_empty(T, B, H) if self.fixed_forget else None  # fix-subLSTM: dc_t, every t
-        key = ("subLSTM backward", A.dtype)
         tensors = (A, C, Y, R, c0, dY, dh_T, dc, dA, DC, f)
         backward = loops.sublstm_backward_sequence
-        runtime.run(backward, key, B, H, self.G, T, *tensors, T, B, H)
+        runtime.run(backward, "subLSTM backward", B, H, self.G, *tensors, T, B, H)
         dc_c_prev = None
         if self.fixed_forget:  # Σ_t Σ_b dc_t ⊙ c_{t-1}
             dc_c_prev = mul_previous_(DC, C, c0, 0).sum((0, 1))
