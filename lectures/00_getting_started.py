@@ -16,9 +16,17 @@
 # - let PyTorch's autograd compute a derivative and check it against one you worked out by hand;
 # - find out whether PyTorch sees a GPU, with `gatedrnn.device()`;
 # - build a first recurrent cell, step it by hand, run it with `gatedrnn.Recurrent`, and plot it;
-# - move the sliders of an explorer.
+# - move the sliders of an explorer;
+# - set up the tools for your own research, today's versions of a classic list.
 #
-# **Time:** about 30 minutes.
+# **Time:** about 45 minutes (30 to read and run, 15 for the two short exercises).
+#
+# **Where the material comes from.** The derivations of lectures 02–04 follow Yashar
+# Ahmadian's notes on LSTMs, GRUs and rate networks (2018). Lecture 01 builds the network of a
+# course blog's one-hidden-layer MNIST assignment (written for a 2016 deep-learning class at
+# the Université de Montréal), and section 7 below updates that blog's list of research tools.
+# Lectures 05 and 06 follow a lecture on cortical microcircuits and gated RNNs. Every lecture
+# ends with its references and further reading.
 
 # %%
 # On Colab only: install the course package, then turn on Colab's widget manager.
@@ -114,7 +122,8 @@ a_0 = x[0] @ W.T + b  # (B, I) @ (I, H) + (H,) -> (B, H)
 print("a_0:", a_0.shape)
 
 a = x @ W.T + b  # the same for all T steps at once: (T, B, I) @ (I, H) -> (T, B, H)
-print("a:", a.shape, "| step 0 agrees:", np.allclose(a[0], a_0))
+print("a:", a.shape)
+assert np.allclose(a[0], a_0)  # step 0 of the whole-sequence product is a_0
 
 # %% [markdown]
 # Three more tools you will meet everywhere:
@@ -128,6 +137,45 @@ print("a:", a.shape, "| step 0 agrees:", np.allclose(a[0], a_0))
 print("mean over time:", x.mean(axis=0).shape)  # (B, I)
 print("one long row per sequence:", x.transpose(1, 0, 2).reshape(B, T * I).shape)  # (B, T*I)
 print("tanh keeps the shape:", np.tanh(a).shape)
+
+# %% [markdown]
+# ### Your turn 1: read shapes before you run
+#
+# Without running anything, write down the shapes of three expressions built from the arrays
+# above (`x` is `(T, B, I) = (50, 4, 3)`, `W` is `(H, I) = (8, 3)`):
+#
+# 1. `x[10:20]`, ten time steps of every sequence;
+# 2. `np.tanh(x[:, 0] @ W.T)`, the hidden input of sequence 0 at every step, through tanh;
+# 3. `a.mean(axis=1)`, the hidden input averaged over the batch.
+#
+# Replace each `...` by a tuple such as `(2, 3)` and run the cell.
+
+# %%
+from gatedrnn.practice import check
+
+shape_1 = ...
+shape_2 = ...
+shape_3 = ...
+
+check("shape of x[10:20]", shape_1, expected=x[10:20].shape)
+check("shape of np.tanh(x[:, 0] @ W.T)", shape_2, expected=np.tanh(x[:, 0] @ W.T).shape)
+check("shape of a.mean(axis=1)", shape_3, expected=a.mean(axis=1).shape)
+
+# %% [markdown]
+# <details><summary>Hint</summary>
+#
+# Slicing keeps an axis (`10:20` leaves 10 entries), an integer index removes it, `@` replaces
+# the last axis `I` by `H`, and a reduction removes the axis it runs over.
+# </details>
+#
+# <details><summary>Solution</summary>
+#
+# ```python
+# shape_1 = (10, 4, 3)  # (10, B, I)
+# shape_2 = (50, 8)     # x[:, 0] is (T, I); (T, I) @ (I, H) -> (T, H); tanh keeps it
+# shape_3 = (50, 8)     # a is (T, B, H); averaging over B leaves (T, H)
+# ```
+# </details>
 
 # %% [markdown]
 # **Think!** What goes wrong with `x[0] @ W` (no transpose), and what would silently go wrong
@@ -189,7 +237,8 @@ torch.tanh(a_all).sum().backward()
 
 by_hand = (1 - torch.tanh(a_all.detach()) ** 2).reshape(T * B, H).T @ xs.reshape(T * B, I)
 print("dL/dW:", tuple(Ws.grad.shape))
-print("autograd equals eq. (3):", torch.allclose(Ws.grad, by_hand, atol=1e-5))
+print("row 0, autograd:", np.round(Ws.grad[0].numpy(), 3))
+print("row 0, eq. (3): ", np.round(by_hand[0].numpy(), 3))
 
 # %% [markdown]
 # **Think!** Run the cell above twice without re-running the one before it. What happens to
@@ -202,6 +251,34 @@ print("autograd equals eq. (3):", torch.allclose(Ws.grad, by_hand, atol=1e-5))
 # `Ws.grad`: PyTorch accumulates gradients, which is useful when a loss is split into pieces.
 # A training loop therefore clears them before every step, with `optimizer.zero_grad()`.
 #
+# </details>
+
+# %% [markdown]
+# ### Your turn 2: a derivative by hand, checked by autograd
+#
+# Take $L(w) = w^2 \sin w$. Work out $dL/dw$ with the product rule, evaluate it at $w = 2$
+# (use `np.sin` and `np.cos`), and let autograd check you.
+
+# %%
+dL_dw_by_hand = ...  # your value of dL/dw at w = 2
+
+w = torch.tensor(2.0, dtype=torch.float64, requires_grad=True)
+(w**2 * torch.sin(w)).backward()
+check("dL/dw at w = 2", dL_dw_by_hand, expected=w.grad.item(), hint="(uv)' = u'v + uv'.")
+
+# %% [markdown]
+# <details><summary>Hint</summary>
+#
+# With $u = w^2$ and $v = \sin w$: $u' = 2w$ and $v' = \cos w$.
+# </details>
+#
+# <details><summary>Solution</summary>
+#
+# $dL/dw = 2w \sin w + w^2 \cos w$, so at $w = 2$:
+#
+# ```python
+# dL_dw_by_hand = 2 * 2 * np.sin(2) + 2**2 * np.cos(2)  # about 1.973
+# ```
 # </details>
 
 # %% [markdown]
@@ -264,6 +341,8 @@ print("h_0:", tuple(h.shape), "| state:", type(state).__name__, [tuple(s.shape) 
 # Stepping by hand is a loop over `x.unbind(0)` (the `T` slices of shape `(B, I)`). The runner
 # does the same loop (or a faster, tested-equal version of it) and returns all outputs
 # `(T, B, H)` and the final state, stacked over layers like `torch.nn.LSTM`'s `(h_n, c_n)`.
+# The `assert` at the end checks that both give the same outputs: it stays silent when they
+# do and stops the notebook with an `AssertionError` when they do not.
 
 # %%
 with torch.no_grad():
@@ -277,7 +356,7 @@ with torch.no_grad():
     outputs, (h_n, c_n) = rnn(x)
 
 print("outputs:", tuple(outputs.shape), "| h_n:", tuple(h_n.shape), "| c_n:", tuple(c_n.shape))
-print("runner equals the hand loop:", torch.allclose(outputs, by_hand, atol=1e-6))
+assert torch.allclose(outputs, by_hand, atol=1e-6)  # the runner gives the hand loop's outputs
 
 # %% [markdown]
 # Get a shape wrong and the library says what it expected, in the course's terms. Here we
@@ -337,6 +416,35 @@ from gatedrnn.explore import gate_explorer
 gate_explorer()
 
 # %% [markdown]
+# ## 7. Getting set up for research
+#
+# The course blog that lecture 01 draws on opened with a list of the tools its author was
+# setting up for a deep-learning class in 2016. Most of the jobs on that list are still the
+# jobs; several tools have changed.
+#
+# | job | the blog's tool (2016) | today |
+# |---|---|---|
+# | a Python with the scientific libraries | Anaconda | a virtual environment with `pip` (or `uv`), or `conda`/`mamba` from conda-forge (Miniforge); this course installs with `pip` (the table in section 1) or from `environment.yml` |
+# | interactive code, notes and equations together | IPython, then merging into Jupyter | JupyterLab or Notebook 7, VS Code's notebooks, Colab; `jupytext` keeps each notebook as a plain `.py` script that reads well in version control (this course's lectures are such pairs) |
+# | automatic differentiation on a GPU | Theano (from Université de Montréal; its development stopped in 2017) | PyTorch (this course), JAX |
+# | statistics and plots | R and RStudio | still good; in Python, pandas, statsmodels, matplotlib and seaborn |
+# | exploring a data set before writing code | Weka | pandas and scikit-learn in a notebook |
+# | matrices and GPU convolutional networks | Matlab/Octave, matconvnet | NumPy and SciPy; PyTorch on a GPU (Colab lends one) |
+# | diagrams | draw.io | draw.io (diagrams.net) still; or draw with code, so that a figure is rebuilt with the model it shows, as this course's diagrams are |
+# | versions, tests, reproducibility | (not on the list) | git and GitHub; `pytest`; `nbval` to rerun notebooks and compare their outputs; seeded random generators, as in every cell above |
+#
+# **Think!** Why does this course seed every random generator (`default_rng(0)`,
+# `torch.manual_seed(0)`) even where the numbers do not matter?
+#
+# <details><summary>Answer</summary>
+#
+# So that a notebook prints the same numbers and draws the same figures on every run and on
+# every machine. Only then can a reader check a claim against the stored output, and a test
+# (nbval) notice when a change to the library changes a result.
+#
+# </details>
+
+# %% [markdown]
 # ## Summary
 #
 # - Notebooks run in a kernel; trust a notebook only after *Restart and Run All*. Binder and
@@ -348,6 +456,28 @@ gate_explorer()
 # - `gatedrnn.device()` picks the GPU when there is one.
 # - A cell computes one step, `cell(x_t, state) → (h_t, state)`; `gatedrnn.Recurrent(cell)`
 #   runs it over a whole sequence.
+# - Today's research toolbox: a virtual environment, Jupyter, PyTorch or JAX, git, tests and
+#   seeds.
 #
 # There is no graded exercise for this lecture. Next: **lecture 01**, the one-hidden-layer
 # network, and its exercise `ex01_mlp`.
+#
+# ## References and further reading
+#
+# - Harris, C. R. et al. (2020). Array programming with NumPy. *Nature* 585, 357–362.
+#   [doi:10.1038/s41586-020-2649-2](https://doi.org/10.1038/s41586-020-2649-2) — what NumPy's
+#   arrays, broadcasting and reductions are, by its authors.
+# - Paszke, A. et al. (2019). PyTorch: an imperative style, high-performance deep learning
+#   library. *NeurIPS 32*. [arXiv:1912.01703](https://arxiv.org/abs/1912.01703) — how tensors
+#   and autograd work.
+# - Goodfellow, I., Bengio, Y. & Courville, A. (2016). *Deep Learning*. MIT Press.
+#   [deeplearningbook.org](https://www.deeplearningbook.org) — chapter 2 (linear algebra) and
+#   section 6.5 (back-propagation) behind sections 2–3; chapter 10 for recurrent networks.
+# - Gerstner, W., Kistler, W. M., Naud, R. & Paninski, L. (2014). *Neuronal Dynamics*.
+#   Cambridge University Press. [neuronaldynamics.epfl.ch](https://neuronaldynamics.epfl.ch) —
+#   the neuroscience textbook for the rate models of lecture 02 onwards (chapter 15).
+# - Nielsen, M. (2015). *Neural Networks and Deep Learning*.
+#   [neuralnetworksanddeeplearning.com](http://neuralnetworksanddeeplearning.com) — the free
+#   online book the course blog recommends, a gentle start for lecture 01.
+# - Tutorials: [Jupyter](https://docs.jupyter.org), [NumPy for absolute beginners](https://numpy.org/doc/stable/user/absolute_beginners.html),
+#   [PyTorch's "Learn the basics"](https://pytorch.org/tutorials/beginner/basics/intro.html).
