@@ -7,6 +7,7 @@ and what was given, instead of letting the mistake surface as a matmul error dee
 from __future__ import annotations
 
 import math
+import numbers
 
 import torch
 from torch import Tensor, nn
@@ -46,18 +47,21 @@ def check_matches_module(x: Tensor, module: nn.Module, name: str) -> None:
         )
 
 
-def check_step_input(x_t, module: nn.Module, input_size: int) -> None:
-    """One time step of input: ``x_t`` of shape (B, I)."""
+def check_step_input(x_t, module: nn.Module, input_size: int, *, single: bool = False) -> None:
+    """One time step of input: ``x_t`` of shape (B, I), or also (I,) with ``single=True``."""
     check_tensor(x_t, "x_t")
+    if single and x_t.dim() == 1 and x_t.shape[0] == input_size:
+        return check_matches_module(x_t, module, "x_t")
     if x_t.dim() != 2 or x_t.shape[1] != input_size:
         hint = ""
         if x_t.dim() == 3:
             hint = "; to run a whole sequence (T, B, I) use gatedrnn.Recurrent(cell)"
-        elif x_t.dim() == 1:
+        elif x_t.dim() == 1 and not single:
             hint = "; for a single example use x_t.unsqueeze(0)"
-        raise ValueError(
-            f"x_t must be (B, I) = (batch, {input_size}); got {shape_str(x_t.shape)}{hint}"
-        )
+        expected = f"(B, I) = (batch, {input_size})"
+        if single:
+            expected += f" or (I,) = ({input_size},)"
+        raise ValueError(f"x_t must be {expected}; got {shape_str(x_t.shape)}{hint}")
     check_matches_module(x_t, module, "x_t")
 
 
@@ -100,9 +104,9 @@ def check_state_fields(
 
 
 def check_positive_size(value, name: str) -> int:
-    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+    if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value < 1:
         raise ValueError(f"{name} must be a positive integer; got {value!r}")
-    return value
+    return int(value)
 
 
 def check_number(value, name: str, unit: str = "") -> float:
@@ -135,9 +139,7 @@ def check_in_range(value, name: str, low: float, high: float, *, high_open: bool
 
 
 def _is_real(value) -> bool:
-    """A NumPy or torch scalar holding a real number."""
-    import numbers
-
+    """A number, or a NumPy or torch scalar holding a real number."""
     if isinstance(value, Tensor):
         return value.numel() == 1 and not value.is_complex()
     return isinstance(value, numbers.Real)

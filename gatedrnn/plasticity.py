@@ -41,6 +41,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from ._validation import check_number
+
 __all__ = [
     "N_E",
     "N_I",
@@ -213,9 +215,9 @@ def group_signals(
 
 
 def _n_steps(duration: float, dt: float) -> int:
-    if not duration > 0:
+    if not 0 < duration < np.inf:
         raise ValueError(f"duration must be a positive time in s; got {duration}")
-    if not dt > 0:
+    if not 0 < dt < np.inf:
         raise ValueError(f"dt must be a positive time step in ms; got {dt}")
     return int(round(duration * 1000.0 / dt))
 
@@ -244,7 +246,10 @@ def _progress(total: int, progress: bool | None, desc: str):
     return tqdm(total=total, desc=desc, disable=not progress, delay=2.0, leave=False)
 
 
-def _check_common(rho0: float, n_groups: int, record_every: float, dt: float, n: int) -> int:
+def _check_common(
+    rho0: float, eta: float, n_groups: int, record_every: float, dt: float, n: int
+) -> int:
+    check_number(eta, "eta", "the learning rate")
     if not rho0 > 0:
         raise ValueError(f"rho0 is the target output rate and must be positive (Hz); got {rho0}")
     if not isinstance(n_groups, int | np.integer) or n_groups < 1:
@@ -321,7 +326,7 @@ def simulate_rate(
         res = simulate_rate(60.0); print(round(res.final_rate(), 1), res.cotuning() > 0.8)
     """
     n = _n_steps(duration, dt)
-    every = _check_common(rho0, n_groups, record_every, dt, n)
+    every = _check_common(rho0, eta, n_groups, record_every, dt, n)
     rng = np.random.default_rng(seed)
     w_e, w_i, group_e, group_i = _initial_weights(w_e_scale, w_i0, n_groups, rng)
     signals = _Signals(n_groups, dt, tau_s, r_bg, r_sig, rng)
@@ -563,7 +568,12 @@ def simulate_spiking(
     """
     p = LIFParameters() if lif is None else lif
     n = _n_steps(duration, dt)
-    every = _check_common(rho0, n_groups, record_every, dt, n)
+    every = _check_common(rho0, eta, n_groups, record_every, dt, n)
+    if dt > p.tau_m:
+        raise ValueError(
+            f"dt must not exceed the membrane time constant tau_m = {p.tau_m:g} ms (Euler steps "
+            f"longer than tau_m overshoot; 0.1 ms is the default); got dt = {dt:g} ms"
+        )
     if not tau_stdp > 0:
         raise ValueError(f"tau_stdp must be a positive time constant in ms; got {tau_stdp}")
     rng = np.random.default_rng(seed)

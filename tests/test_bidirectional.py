@@ -98,5 +98,6 @@ def test_backward_direction_is_the_cell_over_the_reversed_sequence():
 
 def test_bidirectional_state_of_the_wrong_shape_names_the_expected_one():
     rnn = gatedrnn.Recurrent(gatedrnn.GRUCell(I, H), 2, bidirectional=True)
-    with pytest.raises(ValueError, match=r"\(num_layers \* 2, B, H\) = \(4, 3, 5\); got \(2, 3, 5\)"):
+    expected = r"\(num_layers \* 2, B, H\) = \(4, 3, 5\); got \(2, 3, 5\)"
+    with pytest.raises(ValueError, match=expected):
         rnn(torch.randn(T, B, I), torch.zeros(2, B, H))

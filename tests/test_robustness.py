@@ -91,3 +91,165 @@ def test_mnist1d_leaves_every_random_state_as_it_found_it():
     assert after[0] == before[0]
     assert all(np.array_equal(a, b) for a, b in zip(after[1], before[1], strict=True))
     assert torch.equal(after[2], before[2])
+
+
+# --- every bad input: what was expected and what was given ------------------------------------
+
+
+def _grader():
+    import importlib
+
+    for name in ("gatedrnn.instructor.grade", "gatedrnn.grade"):
+        try:
+            return importlib.import_module(name)
+        except ModuleNotFoundError:
+            continue
+    raise AssertionError("the grader module is missing")
+
+
+def _spiking(**kw):
+    from gatedrnn import plasticity
+
+    return plasticity.simulate_spiking(0.1, progress=False, **kw)
+
+
+def _rate(**kw):
+    from gatedrnn import plasticity
+
+    return plasticity.simulate_rate(0.1, **kw)
+
+
+def _explorer(name, **start):
+    from gatedrnn import explore
+
+    return getattr(explore, name)(**start)
+
+
+def _jacobian(x_shape):
+    from gatedrnn import derive
+
+    return derive.state_jacobian(gatedrnn.LSTMCell(3, 4), torch.zeros(x_shape))
+
+
+def _gradcheck(**kw):
+    from gatedrnn import derive
+
+    W = np.ones((2, 2))
+    return derive.gradcheck(lambda W: np.sum(W**2), W, grads=[2 * W], verbose=False, **kw)
+
+
+def _ei(**kw):
+    from gatedrnn.explore import ei_network
+
+    return ei_network(**kw)
+
+
+def _mnist1d(**kw):
+    from gatedrnn.tasks import mnist1d
+
+    return mnist1d(**kw)
+
+
+BAD_INPUTS = {
+    "RateCell tau=nan": (
+        lambda: gatedrnn.RateCell(2, 3, tau=float("nan")),
+        ValueError,
+        r"tau must be > 0 \(ms\) and finite; got tau = nan",
+    ),
+    "RateCell tau=inf": (
+        lambda: gatedrnn.RateCell(2, 3, tau=float("inf")),
+        ValueError,
+        r"tau must be > 0 \(ms\) and finite; got tau = inf",
+    ),
+    "simulate_spiking dt > tau_m": (
+        lambda: _spiking(dt=25.0),
+        ValueError,
+        r"dt must not exceed the membrane time constant tau_m = 20 ms .*got dt = 25 ms",
+    ),
+    "simulate_rate eta=nan": (
+        lambda: _rate(eta=float("nan")),
+        ValueError,
+        r"eta must be a finite number \(the learning rate\); got nan",
+    ),
+    "simulate_spiking eta='big'": (
+        lambda: _spiking(eta="big"),
+        TypeError,
+        r"eta must be a number \(the learning rate\); got 'big' \(str\)",
+    ),
+    "mnist1d final_seq_length=0": (
+        lambda: _mnist1d(final_seq_length=0),
+        ValueError,
+        r"final_seq_length \(time steps per sequence\) must be a positive integer; got 0",
+    ),
+    "mnist1d num_samples=5": (
+        lambda: _mnist1d(num_samples=5),
+        ValueError,
+        r"num_samples must be at least 10 \(one sequence per digit\); got 5",
+    ),
+    "ei_explorer dale=1.2": (
+        lambda: _explorer("ei_explorer", dale=1.2),
+        ValueError,
+        r"dale = 1.2 lies outside its slider 'E fraction', which runs from 0.5 to 0.95",
+    ),
+    "time_constant_explorer dt=30": (
+        lambda: _explorer("time_constant_explorer", dt=30.0),
+        ValueError,
+        r"dt = 30 lies outside its slider 'Δt \(ms\)', which runs from 0.5 to 25",
+    ),
+    "plasticity_explorer eta=1": (
+        lambda: _explorer("plasticity_explorer", eta=1.0),
+        ValueError,
+        r"eta = 1 lies outside its slider 'learning rate η', which runs from 1e-06 to 0.001",
+    ),
+    "gradcheck eps=0": (
+        lambda: _gradcheck(eps=0),
+        ValueError,
+        r"eps is the finite-difference step and must be a small number > 0 .*got eps = 0",
+    ),
+    "state_jacobian x_t (2, 5) for I = 3": (
+        lambda: _jacobian((2, 5)),
+        ValueError,
+        r"x_t must be \(B, I\) = \(batch, 3\) or \(I,\) = \(3,\); got \(2, 5\)",
+    ),
+    "state_jacobian x_t (5,) for I = 3": (
+        lambda: _jacobian((5,)),
+        ValueError,
+        r"x_t must be \(B, I\) = \(batch, 3\) or \(I,\) = \(3,\); got \(5\)",
+    ),
+    "Recurrent dropout='0.5'": (
+        lambda: Recurrent(gatedrnn.LSTMCell(2, 3), 2, dropout="0.5"),
+        TypeError,
+        r"dropout must be a number; got '0.5' \(str\)",
+    ),
+    "Recurrent dropout=1": (
+        lambda: Recurrent(gatedrnn.LSTMCell(2, 3), 2, dropout=1.0),
+        ValueError,
+        r"dropout must lie in \[0, 1\); got 1",
+    ),
+    "ei_network T=-5": (
+        lambda: _ei(T=-5),
+        ValueError,
+        r"T \(the number of time steps\) must be a positive integer; got -5",
+    ),
+}
+
+
+@pytest.mark.parametrize("call, error, message", BAD_INPUTS.values(), ids=BAD_INPUTS.keys())
+def test_a_bad_input_gets_a_clear_message(call, error, message):
+    with pytest.raises(error, match=message):
+        call()
+
+
+def test_a_data_folder_that_is_a_file_is_named_online(tmp_path, monkeypatch):
+    from gatedrnn import data
+
+    not_a_folder = tmp_path / "data.txt"
+    not_a_folder.write_text("not a folder")
+    source = tmp_path / "file.bin"
+    source.write_bytes(b"payload")
+    monkeypatch.setenv("GATEDRNN_DATA", str(not_a_folder))
+    monkeypatch.delenv("GATEDRNN_OFFLINE", raising=False)
+    with pytest.raises(
+        NotADirectoryError, match=r"GATEDRNN_DATA must name a folder .*data.txt, which is a file"
+    ):
+        data.download("file.bin", source.as_uri(), "sha256:" + "0" * 64, folder="sub")

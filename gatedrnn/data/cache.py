@@ -33,6 +33,18 @@ def data_dir() -> Path:
     return Path(folder).expanduser() if folder else Path.home() / ".cache" / "gatedrnn"
 
 
+def _check_folder(root: Path) -> None:
+    """The cache folder, or the nearest part of its path that exists, must be a folder."""
+    existing = next((p for p in (root, *root.parents) if p.exists()), None)
+    if existing is not None and not existing.is_dir():
+        named = "GATEDRNN_DATA" if os.environ.get("GATEDRNN_DATA") else "the cache folder"
+        where = f"{root}, which is a file" if existing == root else f"{root}; {existing} is a file"
+        raise NotADirectoryError(
+            f"{named} must name a folder for the downloaded data (it is created if missing); "
+            f"got {where}. Point it at a folder, or unset it to use ~/.cache/gatedrnn"
+        )
+
+
 def offline() -> bool:
     """True when ``GATEDRNN_OFFLINE`` is set to something other than ``""``/``0``/``false``."""
     return os.environ.get("GATEDRNN_OFFLINE", "").strip().lower() not in ("", "0", "false", "no")
@@ -104,6 +116,7 @@ def download(
         DownloadError: no address gave the file (offline, or ``GATEDRNN_OFFLINE`` is set).
         ChecksumError: the file arrived but with the wrong checksum from every address.
     """
+    _check_folder(data_dir())
     path = data_dir() / folder / filename
     if path.exists():
         if checksum_matches(path, checksum):

@@ -17,6 +17,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from .._validation import check_number
+
 
 @dataclass(frozen=True)
 class ArgumentCheck:
@@ -140,6 +142,11 @@ def gradcheck(
         )
     if not arrays:
         raise ValueError("gradcheck needs at least one array to differentiate f with respect to")
+    if check_number(eps, "eps") <= 0:
+        raise ValueError(
+            f"eps is the finite-difference step and must be a small number > 0 (default 1e-6); "
+            f"got eps = {eps!r}"
+        )
     names = _argument_names(f, len(arrays)) if names is None else list(names)
     if len(names) != len(arrays):
         raise ValueError(

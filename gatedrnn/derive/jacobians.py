@@ -28,6 +28,7 @@ import torch
 from torch import Tensor, nn
 
 from .. import cells
+from .._validation import check_step_input
 
 
 def _rows(v: Tensor, M: Tensor) -> Tensor:
@@ -244,6 +245,7 @@ def state_jacobian(cell, x_t: Tensor, state=None, *, full: bool = False) -> Tens
     check_cell(cell, "state_jacobian")
     p = next(cell.parameters())
     x_t = torch.as_tensor(x_t, dtype=p.dtype, device=p.device)  # NumPy arrays welcome
+    check_step_input(x_t, cell, cell.input_size, single=True)
     if state is not None:
         state = _as_tensors(state, p)
     single = x_t.dim() == 1

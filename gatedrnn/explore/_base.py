@@ -24,6 +24,7 @@ import ipywidgets as widgets
 from matplotlib.figure import Figure
 
 from .. import colab
+from .._validation import check_number
 
 #: Every slider redraws when released, not while dragged: each redraw renders a figure.
 CONTINUOUS_UPDATE = False
@@ -100,6 +101,30 @@ def log_slider(description: str, value: float, lo_exp: float, hi_exp: float, **k
     )
 
 
+def slider_range(control: widgets.ValueWidget) -> tuple[float, float] | None:
+    """The values a slider can take, ``(lo, hi)``; None for a control that is not a slider."""
+    if isinstance(control, widgets.FloatLogSlider):
+        return control.base**control.min, control.base**control.max
+    if isinstance(control, widgets.FloatSlider | widgets.IntSlider):
+        return control.min, control.max
+    return None
+
+
+def check_start_values(controls: Mapping[str, widgets.ValueWidget], start: Mapping) -> None:
+    """Each start value asked for lies within its slider's range: say so if not."""
+    for name, control in controls.items():
+        span = slider_range(control)
+        if span is None or name not in start:
+            continue
+        lo, hi = span
+        value = check_number(start[name], f"the start value {name}")
+        if not lo - 1e-12 * abs(lo) <= value <= hi + 1e-12 * abs(hi):
+            raise ValueError(
+                f"{name} = {value:g} lies outside its slider {control.description!r}, which "
+                f"runs from {lo:g} to {hi:g}; start within that range"
+            )
+
+
 class Explorer(widgets.VBox):
     """Controls above a figure; moving a control recomputes and redraws.
 
@@ -110,6 +135,8 @@ class Explorer(widgets.VBox):
         title: one line shown above the controls and in the plain-text display.
         figsize: figure size in inches.
         columns: number of columns the controls are laid out in.
+        start: the start values asked for, by argument name: each must lie within its
+            slider's range (a slider would clamp it without a word).
 
     Attributes:
         controls: the control widgets by argument name (set ``.value`` to move one).
@@ -125,7 +152,10 @@ class Explorer(widgets.VBox):
         title: str,
         figsize: tuple[float, float] = (10.0, 5.0),
         columns: int = 2,
+        start: Mapping[str, Any] | None = None,
     ):
+        if start is not None:
+            check_start_values(controls, start)
         colab.enable_widgets()  # on Colab the widgets need its custom manager; no-op elsewhere
         self.controls = dict(controls)
         self.title = title
@@ -177,8 +207,23 @@ class Explorer(widgets.VBox):
         """The current value of every control."""
         return {name: w.value for name, w in self.controls.items()}
 
+    # ipywidgets 7 shows a widget from _ipython_display_, which IPython calls instead of any
+    # _repr_*_ method (the figure and the text would be lost); ipywidgets 8 from
+    # _repr_mimebundle_. Without the former, both versions display the bundle below.
+    _ipython_display_ = None
+
     def _repr_mimebundle_(self, **kwargs):
-        bundle = super()._repr_mimebundle_(**kwargs)
+        if hasattr(widgets.VBox, "_repr_mimebundle_"):  # ipywidgets 8
+            bundle = super()._repr_mimebundle_(**kwargs)
+        else:  # ipywidgets 7: the same widget view, as its _ipython_display_ builds it
+            bundle = {
+                "application/vnd.jupyter.widget-view+json": {
+                    "version_major": 2,
+                    "version_minor": 0,
+                    "model_id": self.model_id,
+                }
+            }
+            self._handle_displayed()  # what ipywidgets 7 does on display
         names = ", ".join(self.controls)
         bundle["text/plain"] = f"{self.title} (controls: {names})"
         if self.png:

@@ -20,6 +20,7 @@ import numpy as np
 import torch
 from ipywidgets import Dropdown
 
+from .._validation import check_positive_size
 from ..cells import RateCell
 from ._base import Explorer, float_slider, one_thread
 
@@ -104,6 +105,7 @@ def ei_network(
     Returns:
         :class:`EINetwork`.
     """
+    check_positive_size(T, "T (the number of time steps)")
     cell = ei_cell(hidden_size, dale, g_e, g_i, phi=phi, tau=tau, dt=dt, seed=seed)
     with torch.no_grad():
         R = cell.recurrent_weight.numpy().copy()
@@ -194,5 +196,9 @@ def ei_explorer(**defaults) -> Explorer:
         return net
 
     return Explorer(
-        controls, draw, title="E/I: Dale's principle, spectrum and activity", figsize=(12.0, 4.2)
+        controls,
+        draw,
+        title="E/I: Dale's principle, spectrum and activity",
+        figsize=(12.0, 4.2),
+        start=start,
     )

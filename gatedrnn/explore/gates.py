@@ -231,5 +231,9 @@ def gate_explorer(**defaults) -> Explorer:
         return tr
 
     return Explorer(
-        controls, draw, title="Gates: one LSTM unit and one subLSTM unit", figsize=(10.5, 6.5)
+        controls,
+        draw,
+        title="Gates: one LSTM unit and one subLSTM unit",
+        figsize=(10.5, 6.5),
+        start=start,
     )

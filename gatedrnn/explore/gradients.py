@@ -178,4 +178,6 @@ def gradient_flow_explorer(**defaults) -> Explorer:
         plot_gradient_curves(gc, fig)
         return gc
 
-    return Explorer(controls, draw, title="Gradient flow through time", figsize=(9.0, 4.5))
+    return Explorer(
+        controls, draw, title="Gradient flow through time", figsize=(9.0, 4.5), start=start
+    )

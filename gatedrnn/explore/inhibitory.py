@@ -90,4 +90,5 @@ def plasticity_explorer(form: str = "rate", *, duration: float = 30.0, **default
         title=f"Inhibitory plasticity (Vogels et al. 2011), {form} neuron",
         figsize=(12.0, 6.4),
         columns=3,
+        start=start,
     )

@@ -174,5 +174,9 @@ def shapes_explorer(**defaults) -> Explorer:
         return s
 
     return Explorer(
-        controls, draw, title="Shapes of the one-hidden-layer network", figsize=(11.0, 4.8)
+        controls,
+        draw,
+        title="Shapes of the one-hidden-layer network",
+        figsize=(11.0, 4.8),
+        start=start,
     )

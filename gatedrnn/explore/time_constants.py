@@ -224,5 +224,9 @@ def time_constant_explorer(**defaults) -> Explorer:
         return tc
 
     return Explorer(
-        controls, draw, title="Time constants: Euler steps and the GRU gate", figsize=(11.0, 5.5)
+        controls,
+        draw,
+        title="Time constants: Euler steps and the GRU gate",
+        figsize=(11.0, 5.5),
+        start=start,
     )
