@@ -6,6 +6,9 @@ a loaded 2-core machine ran some tests 100 times slower). Data sets come from th
 fallbacks, as when the stored notebook outputs were made, so that nbval compares like with like
 on any machine; the data tests that need downloads turn this off for themselves. Kernels inherit
 the environment.
+
+Tests marked ``slow`` install into fresh virtual environments (Binder's order, the wheel,
+ipywidgets 7.7) and take minutes: they run only with ``--slow`` (as ``.ci/run`` does).
 """
 
 import os
@@ -14,3 +17,22 @@ for variable in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
     os.environ.setdefault(variable, "1")
 
 os.environ.setdefault("GATEDRNN_OFFLINE", "1")
+
+
+def pytest_addoption(parser):
+    parser.addoption(
+        "--slow",
+        action="store_true",
+        help="also run the tests marked slow (fresh virtual environments; .ci/run runs them)",
+    )
+
+
+def pytest_collection_modifyitems(config, items):
+    if config.getoption("--slow"):
+        return
+    import pytest
+
+    skip = pytest.mark.skip(reason="installs into a fresh virtual environment: run with --slow")
+    for item in items:
+        if "slow" in item.keywords:
+            item.add_marker(skip)
