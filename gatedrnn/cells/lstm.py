@@ -86,6 +86,11 @@ class LSTMCell(RecurrentCell):
 
     def gates(self, x_t: Tensor, state: LSTMState | None = None) -> dict[str, Tensor]:
         """The gates ``i, f, o`` and the candidate ``z`` at this step, each (B, H)."""
+        gates, _ = self.step(x_t, state)
+        return gates
+
+    def step(self, x_t: Tensor, state: LSTMState | None = None) -> tuple[dict[str, Tensor], Tensor]:
+        """The gates by name and the new memory ``c_t``: the output gate may see ``c_t``."""
         h_prev, c_prev = self.prepare(x_t, state)
         a = self.pre_activations(x_t, h_prev)  # {"i": (B, H), "f": ..., "z": ..., "o": ...}
         if self.peephole:
@@ -95,19 +100,13 @@ class LSTMCell(RecurrentCell):
         i = torch.sigmoid(a["i"])
         f = 1 - i if self.coupled else torch.sigmoid(a["f"])
         z = self.phi1(a["z"])
-        if self.peephole:  # the output gate sees the new memory
-            a["o"] = a["o"] + self.weight_co * self.memory(i, f, z, c_prev)
+        c = f * c_prev + i * z
+        if self.peephole:
+            a["o"] = a["o"] + self.weight_co * c
         o = torch.sigmoid(a["o"])
-        return {"i": i, "f": f, "z": z, "o": o}
-
-    @staticmethod
-    def memory(i: Tensor, f: Tensor, z: Tensor, c_prev: Tensor) -> Tensor:
-        """The memory cell's update, ``c_t = f_t ⊙ c_{t-1} + i_t ⊙ z_t``."""
-        return f * c_prev + i * z
+        return {"i": i, "f": f, "z": z, "o": o}, c
 
     def forward(self, x_t: Tensor, state: LSTMState | None = None) -> tuple[Tensor, LSTMState]:
-        h_prev, c_prev = state = self.prepare(x_t, state)
-        g = self.gates(x_t, state)
-        c = self.memory(g["i"], g["f"], g["z"], c_prev)
-        h = g["o"] * self.phi2(c)
+        gates, c = self.step(x_t, state)
+        h = gates["o"] * self.phi2(c)
         return h, LSTMState(h, c)

@@ -29,6 +29,7 @@ from torch import Tensor, nn
 
 from .. import cells
 from .._validation import check_step_input
+from ..nonlinearities import is_registered
 
 
 def _rows(v: Tensor, M: Tensor) -> Tensor:
@@ -42,19 +43,9 @@ def _diag(v: Tensor) -> Tensor:
 
 
 def derivative(phi, u: Tensor) -> Tensor:
-    """φ'(u) elementwise: closed form for the named nonlinearities, autograd for a custom φ."""
-    name = getattr(phi, "name", None)
-    if name == "tanh":
-        return 1 - torch.tanh(u) ** 2
-    if name == "sigmoid":
-        s = torch.sigmoid(u)
-        return s * (1 - s)
-    if name == "relu":
-        return (u > 0).to(u.dtype)
-    if name == "identity":
-        return torch.ones_like(u)
-    if name is not None and name.startswith("ssn"):
-        return phi.k * phi.n * torch.clamp(u, min=0) ** (phi.n - 1) * (u > 0)
+    """φ'(u) elementwise: the registry's closed form for a named φ, autograd for a custom one."""
+    if is_registered(phi):
+        return phi.derivative(u)
     with torch.enable_grad():  # a custom elementwise φ: its derivative, entry by entry
         u = u.detach().requires_grad_(True)
         (du,) = torch.autograd.grad(phi(u).sum(), u)

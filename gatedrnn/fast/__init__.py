@@ -47,8 +47,8 @@ from ..cells import (
     SubLSTMCell,
     VanillaRNNCell,
 )
+from ..nonlinearities import TANH, is_registered
 from . import compiled
-from .activations import TANH, activation
 from .gru import GRUAfterKernel, GRUBeforeKernel, SimpleGRUKernel
 from .lstm import LSTMKernel
 from .rate import RateKernel
@@ -89,7 +89,7 @@ def fast_path(cell: RecurrentCell) -> str | Kernel | None:
         phi1, phi2 = activation(cell.phi1), activation(cell.phi2)
         if phi1 is None or phi2 is None:
             return None
-        if phi1 is TANH and phi2 is TANH and not (cell.peephole or cell.coupled):
+        if phi1 == TANH and phi2 == TANH and not (cell.peephole or cell.coupled):
             return "torch"
         return LSTMKernel(phi1, phi2, cell.peephole, cell.coupled)
     if kind is SubLSTMCell:
@@ -101,6 +101,11 @@ def fast_path(cell: RecurrentCell) -> str | Kernel | None:
         phi = activation(cell.phi)
         return None if phi is None else RateKernel(cell.form, phi, cell.z, cell.signs)
     return None
+
+
+def activation(phi):
+    """A cell's φ when the fast path knows it (the registry's), or None (one of one's own)."""
+    return phi if is_registered(phi) else None
 
 
 def describe(cell: RecurrentCell) -> str:

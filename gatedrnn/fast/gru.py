@@ -39,8 +39,8 @@ from __future__ import annotations
 import torch
 from torch import Tensor
 
+from ..nonlinearities import Nonlinearity
 from . import compiled, runtime
-from .activations import Activation
 from .sequence import (
     Kernel,
     hidden_bptt,
@@ -55,7 +55,7 @@ from .sequence import (
 
 
 class SimpleGRUKernel(Kernel):
-    def __init__(self, phi: Activation):
+    def __init__(self, phi: Nonlinearity):
         self.phi = phi
 
     def parameters(self, cell) -> list[Tensor]:
@@ -95,7 +95,7 @@ class SimpleGRUKernel(Kernel):
             sigma_z = torch.addcmul(z[sl], z[sl], z[sl], value=-1)  # σ'(z)
             h_prev = previous(Y, h0, s, e)
             torch.sub(n[sl], h_prev, out=dK_z[sl]).mul_(sigma_z)  # (n - h_{t-1}) ⊙ σ'(z)
-            torch.mul(z[sl], self.phi.derivative(n[sl]), out=dK_n[sl])  # z ⊙ φ'(n)
+            torch.mul(z[sl], self.phi.derivative_from_output(n[sl]), out=dK_n[sl])  # z ⊙ φ'(n)
             return 1 - z[sl]  # ∂h_t/∂h_{t-1} outside R
 
         carry = hidden_bptt(dA, dY, dh_T, R, prepare)

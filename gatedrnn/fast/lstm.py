@@ -33,8 +33,8 @@ from __future__ import annotations
 import torch
 from torch import Tensor
 
+from ..nonlinearities import Nonlinearity
 from . import compiled, runtime
-from .activations import Activation
 from .sequence import (
     Kernel,
     memory_bptt,
@@ -47,7 +47,7 @@ from .sequence import (
 
 
 class LSTMKernel(Kernel):
-    def __init__(self, phi1: Activation, phi2: Activation, peephole: bool, coupled: bool):
+    def __init__(self, phi1: Nonlinearity, phi2: Nonlinearity, peephole: bool, coupled: bool):
         self.phi1, self.phi2 = phi1, phi2
         self.has_compiled_loop = phi1.code is not None and phi2.code is not None
         self.peephole, self.coupled = peephole, coupled
@@ -194,7 +194,7 @@ class LSTMKernel(Kernel):
             p = phi2.into(C[sl], torch.empty_like(C[sl]))  # φ2(c_t)
             sigma_o = torch.addcmul(o[sl], o[sl], o[sl], value=-1)  # σ'(o)
             torch.mul(p, sigma_o, out=dK_o[sl])  # da_o = dh ⊙ p ⊙ σ'(o)
-            k = phi2.derivative(p).mul_(o[sl])  # ∂h/∂c = o ⊙ φ2'(p)
+            k = phi2.derivative_from_output(p).mul_(o[sl])  # ∂h/∂c = o ⊙ φ2'(p)
             if self.peephole:
                 k.addcmul_(dK_o[sl], w_co)  # ... + (∂h/∂a_o) w_co
             sigma_i = torch.addcmul(i[sl], i[sl], i[sl], value=-1)  # σ'(i)
@@ -207,7 +207,7 @@ class LSTMKernel(Kernel):
                 torch.addcmul(f[sl], f[sl], f[sl], value=-1, out=dK_f[sl])
                 mul_previous_(dK_f[sl], C, c0, s)  # c_{t-1} ⊙ σ'(f)
                 m = f[sl].clone() if self.peephole else f[sl]
-            torch.mul(i[sl], phi1.derivative(z[sl]), out=dK_z[sl])  # i ⊙ φ1'(z)
+            torch.mul(i[sl], phi1.derivative_from_output(z[sl]), out=dK_z[sl])  # i ⊙ φ1'(z)
             if self.peephole:
                 m.addcmul_(dK_i[sl], w_ci)
                 if not self.coupled:

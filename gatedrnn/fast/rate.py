@@ -20,7 +20,7 @@ from __future__ import annotations
 import torch
 from torch import Tensor
 
-from .activations import Activation
+from ..nonlinearities import Nonlinearity
 from .sequence import (
     Kernel,
     hidden_bptt,
@@ -33,7 +33,7 @@ from .sequence import (
 
 
 class RateKernel(Kernel):
-    def __init__(self, form: str, phi: Activation, z: Tensor, signs: Tensor | None):
+    def __init__(self, form: str, phi: Nonlinearity, z: Tensor, signs: Tensor | None):
         self.form, self.phi = form, phi
         self.z, self.signs = z, signs  # (H,) buffers: dt / tau, and ±1 under Dale's principle
 
@@ -80,7 +80,7 @@ class RateKernel(Kernel):
             dA = torch.empty_like(P)
 
             def prepare(s, e):
-                torch.mul(phi.derivative(P[s:e]), z, out=dA[s:e])  # z ⊙ φ'(a_t)
+                torch.mul(phi.derivative_from_output(P[s:e]), z, out=dA[s:e])  # z ⊙ φ'(a_t)
                 return one_minus_z.expand(e - s, B, H)
 
             carry = hidden_bptt(dA, dY, ds_T, R, prepare)
@@ -92,10 +92,11 @@ class RateKernel(Kernel):
 
             def prepare(s, e):
                 dA[s:e].copy_(z.expand(e - s, B, H))  # da_t = dv_t ⊙ z
-                return phi.derivative(Y[s:e]), one_minus_z.expand(e - s, B, H)
+                return phi.derivative_from_output(Y[s:e]), one_minus_z.expand(e - s, B, H)
 
             dv_f = memory_bptt(dA, dY, None, ds_T, R, prepare, output_gate=False)
-            ds0 = (dv_f + (dA[0] @ R) * phi.derivative(y0)) if needs[1] else None  # dv_{-1}
+            dv0 = dv_f + (dA[0] @ R) * phi.derivative_from_output(y0)  # dv_{-1}
+            ds0 = dv0 if needs[1] else None
             y_prev0 = y0
         dx, dW, db = input_grads((needs[0], needs[2], needs[4]), dA, x, W)
         dR_raw = None
