@@ -8,7 +8,8 @@
 # towards a nonlinear function of their input with a membrane time constant $\tau$. Put such
 # units in a loop and step time forward by Euler's method, and you get a recurrent neural
 # network. This lecture builds that bridge; lectures 03 and 04 then turn the constant time
-# constants into learned, input-dependent **gates**.
+# constants into learned, input-dependent **gates**. The derivations of all three follow Yashar
+# Ahmadian's notes on LSTMs, GRUs and rate networks (2018); their equation numbers are kept.
 #
 # **Objectives.** By the end you can
 #
@@ -20,7 +21,8 @@
 # - impose Dale's principle on the recurrent weights and read the spectrum that results;
 # - explain what a supralinear (SSN) network does that a saturating one does not.
 #
-# **Time:** about 60 minutes. Exercise `ex02_rate_networks` goes with it.
+# **Time:** about 80 minutes, with the two short exercises. Exercise `ex02_rate_networks`
+# goes with it.
 
 # %%
 # On Colab only: install the course package, then turn on Colab's widget manager.
@@ -41,6 +43,7 @@ import numpy as np
 import torch
 
 from gatedrnn import derive
+from gatedrnn.practice import check  # the self-check of the "Your turn" exercises
 
 torch.set_num_threads(1)  # the networks here are tiny: one CPU thread is the fastest
 
@@ -61,8 +64,8 @@ torch.set_num_threads(1)  # the networks here are tiny: one CPU thread is the fa
 # $\tau\,dr/dt = -r$, and every rate decays to zero with time constant $\tau$, like the
 # voltage of a leaky membrane.
 #
-# **One notation for the whole course.** The notes on LSTMs and GRUs that this course draws on
-# write eq. (1) as $\tau \odot \dot r = -r + \varphi(W r + P x + b)$. This course keeps the
+# **One notation for the whole course.** Ahmadian's notes, which this lecture follows, write
+# eq. (1) as $\tau \odot \dot r = -r + \varphi(W r + P x + b)$. This course keeps the
 # letters of the machine-learning papers (Greff et al., Costa et al.): **$W$ is always the
 # input weight and $R$ the recurrent one**, in every cell from here to lecture 07.
 #
@@ -133,6 +136,52 @@ plt.show()
 #
 # </details>
 
+# %% [markdown]
+# ### Your turn 1: $z$, and the steps it takes to forget
+#
+# A unit with $\tau = 20$ ms is stepped with $\Delta t = 3$ ms, with no input and no recurrent
+# weights, so eq. (2) is just $r_t = (1 - z)\, r_{t-1}$. Work out, by hand or with `np.log`:
+#
+# 1. its $z$;
+# 2. the number of steps after which $r_t$ has first fallen below $r_0/e$ (the continuous
+#    unit gets there at $t = \tau$, after $\tau/\Delta t \approx 6.7$ steps).
+#
+# The check builds that unit as a `RateCell` and runs it.
+
+# %%
+z_unit = ...  # z = dt / tau
+steps_to_forget = ...  # an integer
+
+unit = gatedrnn.RateCell(1, 1, tau=20.0, dt=3.0, phi="tanh")
+with torch.no_grad():
+    for p in unit.parameters():
+        p.zero_()  # no input weights, no recurrent weight, no bias
+    r, _ = gatedrnn.Recurrent(unit)(torch.zeros(20, 1, 1), gatedrnn.RateState(torch.ones(1, 1)))
+first_below = int(torch.nonzero(r[:, 0, 0] < np.exp(-1))[0]) + 1  # r[0] is r_1, after one step
+
+check("z for tau = 20 ms, dt = 3 ms", z_unit, expected=unit.z.item())
+check("steps until r_t < r_0 / e", steps_to_forget, expected=first_below,
+      hint="solve (1 - z)^t < 1/e for the smallest whole t.")
+
+# %% [markdown]
+# <details><summary>Hint</summary>
+#
+# $(1 - z)^t < e^{-1}$ means $t \ln(1 - z) < -1$, that is $t > -1/\ln(1 - z)$ (the
+# logarithm is negative, so the inequality turns round).
+# </details>
+#
+# <details><summary>Solution</summary>
+#
+# ```python
+# z_unit = 3.0 / 20.0  # 0.15
+# steps_to_forget = int(np.floor(-1 / np.log(1 - z_unit))) + 1  # -1/ln(0.85) = 6.15 -> 7
+# ```
+#
+# Seven steps are 21 ms, a little more than $\tau$: each Euler step decays by
+# $1 - z = 0.85$, a bit more than the exact $e^{-z} \approx 0.861$, but the unit can only be
+# looked at after whole steps.
+# </details>
+
 # %%
 torch.manual_seed(0)
 vanilla = gatedrnn.VanillaRNNCell(3, 50)  # h_t = tanh(W x_t + b_ih + R h_{t-1} + b_hh)
@@ -144,7 +193,9 @@ with torch.no_grad():
     x = torch.randn(40, 8, 3)  # (T, B, I)
     h_vanilla, _ = gatedrnn.Recurrent(vanilla)(x)
     r_rate, _ = gatedrnn.Recurrent(rate)(x)
-print("rate network with Δt = τ equals the vanilla RNN:", torch.allclose(h_vanilla, r_rate, atol=1e-6))
+print("vanilla RNN, last step, units 0-3:          ", np.round(h_vanilla[-1, 0, :4].numpy(), 4))
+print("rate network (Δt = τ), last step, units 0-3:", np.round(r_rate[-1, 0, :4].numpy(), 4))
+assert torch.allclose(h_vanilla, r_rate, atol=1e-6)  # equal at every step, in every unit
 
 try:
     gatedrnn.RateCell(3, 50, tau=10.0, dt=15.0)
@@ -232,8 +283,10 @@ with torch.no_grad():
     r, (r_T,) = gatedrnn.Recurrent(rate)(x, gatedrnn.RateState(r_0))
     phi_v, (v_T,) = gatedrnn.Recurrent(voltage)(x, gatedrnn.VoltageState(r_0 @ R.T + I_ext))
 
-print("v_T = R r_T + I (eq. 6):", torch.allclose(v_T[0], r_T[0] @ R.T + I_ext, atol=1e-12))
-print("voltage form's output φ(v_t) = φ(R r_t + I):", torch.allclose(phi_v, torch.tanh(r @ R.T + I_ext), atol=1e-12))
+print("v_T, units 0-3:         ", np.round(v_T[0, 0, :4].numpy(), 6))
+print("R r_T + I, units 0-3:   ", np.round((r_T[0] @ R.T + I_ext)[0, :4].detach().numpy(), 6))
+assert torch.allclose(v_T[0], r_T[0] @ R.T + I_ext, atol=1e-12)  # eq. (6) at the last step
+assert torch.allclose(phi_v, torch.tanh(r @ R.T + I_ext), atol=1e-12)  # and φ(v_t) at every step
 
 # %%
 t = np.arange(1, 81)
@@ -285,7 +338,8 @@ cell = gatedrnn.RateCell(1, 100, tau=10.0, dt=1.0, phi="relu", dale=0.8)
 signs = cell.signs  # diag(D), (H,)
 R = cell.recurrent_weight  # (H, H)
 print("excitatory units:", int((signs > 0).sum()), "| inhibitory units:", int((signs < 0).sum()))
-print("E columns >= 0:", bool((R[:, signs > 0] >= 0).all()), "| I columns <= 0:", bool((R[:, signs < 0] <= 0).all()))
+print("columns that mix signs:", int(((R > 0).any(dim=0) & (R < 0).any(dim=0)).sum()))
+print("signs of the columns, first 4 and last 4:", signs[:4].tolist(), signs[-4:].tolist())
 
 # %% [markdown]
 # Gradient descent changes $R_{\text{raw}}$ (`weight_hh`) freely, but $R$ keeps its signs,
@@ -298,8 +352,7 @@ out, _ = gatedrnn.Recurrent(cell)(x)
 with torch.no_grad():
     cell.weight_hh -= 100.0 * cell.weight_hh.grad  # a deliberately huge step
     R = cell.recurrent_weight
-print("after the step, E columns >= 0:", bool((R[:, signs > 0] >= 0).all()),
-      "| I columns <= 0:", bool((R[:, signs < 0] <= 0).all()))
+print("after the step, columns that mix signs:", int(((R > 0).any(dim=0) & (R < 0).any(dim=0)).sum()))
 
 # %% [markdown]
 # **Think!** Why does eq. (7) constrain columns and not rows? And why $|R_{\text{raw}}|$ rather
@@ -384,7 +437,7 @@ x = h[None, :, None].expand(1000, -1, 1)  # (T, B, I) = (1000, 201, 1): 500 ms o
 with torch.no_grad():
     rates, (v_T,) = gatedrnn.Recurrent(ssn)(x)  # (T, B, 2): r_E, r_I in Hz
 r_E, r_I = rates[-1, :, 0], rates[-1, :, 1]  # steady state, (B,)
-print("settled (last 50 ms change < 0.01 Hz):", bool((rates[-1] - rates[-100]).abs().max() < 0.01))
+assert (rates[-1] - rates[-100]).abs().max() < 0.01  # settled: < 0.01 Hz change in the last 50 ms
 
 # %%
 fig, (ax_t, ax_h, ax_log) = plt.subplots(
@@ -433,7 +486,62 @@ v_E = v_T[0, :, 0]  # steady-state voltage of E, (B,)
 gain_E = 2 * 0.3 * v_E.clamp(min=0)  # φ'(v_E) = n k v_E^(n-1)
 loop = 1.25 * gain_E  # R_EE φ'(v_E)
 for level in (10, 15, 200):  # h = 1, 1.5 and 20 mV
-    print(f"h = {h[level]:4.1f} mV: E alone would be stable (R_EE φ'(v_E) < 1): {bool(loop[level] < 1)}")
+    print(f"h = {h[level]:4.1f} mV: R_EE φ'(v_E) = {loop[level]:.2f}")
+
+# %% [markdown]
+# ### Your turn 2: is the network stable where E alone is not?
+#
+# At $h = 20$ mV the excitatory loop gain is far above 1, yet the rates settled. Check it with
+# the Jacobian. Near the steady state $v^*$, eq. (4) with $\varphi'$ evaluated at $v^*$ is
+# linear:
+#
+# $$ \frac{d\,\delta v}{dt} = J\, \delta v, \qquad
+#    J = \operatorname{diag}(1/\tau)\,\bigl(-\mathrm{Id} + R \operatorname{diag}(\varphi'(v^*))\bigr), $$
+#
+# with $\mathrm{Id}$ the $2 \times 2$ identity matrix, $\varphi'(v) = n k \max(0, v)^{n-1}$, and $J$ in
+# 1/ms. The fixed point is stable when every eigenvalue of $J$ has a negative real part. Compute
+# $J$ with NumPy from `R_ssn`, `tau_ssn` and `v_star` below, then say whether it is stable. The
+# check differentiates eq. (4) with autograd.
+
+# %%
+R_ssn = ssn.recurrent_weight.detach().numpy()  # (2, 2), signs included
+tau_ssn = np.array([20.0, 10.0])  # ms
+v_star = v_T[0, 200].numpy()  # (2,): v_E, v_I at h = 20 mV
+k_ssn, n_ssn = 0.3, 2.0
+
+J = ...  # (2, 2)
+stable = ...  # True or False
+
+
+def dv_dt(v):  # eq. (4) solved for dv/dt at h = 20 mV
+    return (-v + ssn.recurrent_weight @ ssn.phi(v) + 20.0) / torch.from_numpy(tau_ssn)
+
+
+J_autograd = torch.autograd.functional.jacobian(dv_dt, torch.from_numpy(v_star)).detach().numpy()
+check("Jacobian at v*", J, expected=J_autograd, rtol=1e-6, atol=1e-9)
+check("stable", stable, expected=bool((np.linalg.eigvals(J_autograd).real < 0).all()))
+
+# %% [markdown]
+# <details><summary>Hint</summary>
+#
+# `np.diag(1 / tau_ssn) @ (-np.eye(2) + R_ssn @ np.diag(gain))` with the gains
+# `gain = n_ssn * k_ssn * np.maximum(v_star, 0) ** (n_ssn - 1)`; then look at
+# `np.linalg.eigvals(J).real`.
+# </details>
+#
+# <details><summary>Solution</summary>
+#
+# ```python
+# gain = n_ssn * k_ssn * np.maximum(v_star, 0) ** (n_ssn - 1)  # φ'(v*), (2,)
+# J = np.diag(1 / tau_ssn) @ (-np.eye(2) + R_ssn @ np.diag(gain))
+# stable = bool((np.linalg.eigvals(J).real < 0).all())  # True
+# ```
+#
+# Both eigenvalues have negative real parts (they form a complex pair: a perturbation returns
+# with a damped oscillation). The entry $J_{EE} = (-1 + R_{EE}\varphi'(v_E^*))/\tau_E$ is
+# positive, E alone would run away, but the loop through I, $R_{EI} R_{IE} < 0$, pulls the
+# eigenvalues back to the left: the network is inhibition-stabilised.
+# </details>
 
 # %% [markdown]
 # **Think!** With $\varphi = \tanh$ the rates saturate too. What is different about the way
@@ -469,3 +577,38 @@ for level in (10, 15, 200):  # h = 1, 1.5 and 20 mV
 # In lecture 03 the constant $z$ becomes a learned gate, and the rate network becomes an LSTM.
 # Now implement both Euler steps and a Dale mask yourself: **exercise `ex02_rate_networks`**,
 # graded by convergence to the continuous solution and by the column signs.
+#
+# ## References and further reading
+#
+# - Ahmadian, Y. (2018). *Notes on LSTMs and GRUs* (section 1: traditional recurrent rate
+#   networks) — the derivation of eqs. (1)–(5) and the notation this lecture translates.
+# - Dayan, P. & Abbott, L. F. (2001). *Theoretical Neuroscience*, chapter 7 (network models).
+#   MIT Press. [mitpress.mit.edu](https://mitpress.mit.edu/9780262541855/theoretical-neuroscience/)
+#   — firing-rate models, recurrent networks and their stability.
+# - Gerstner, W., Kistler, W. M., Naud, R. & Paninski, L. (2014). *Neuronal Dynamics*,
+#   chapter 15 (fast transients and rate models).
+#   [neuronaldynamics.epfl.ch](https://neuronaldynamics.epfl.ch/online/Ch15.html)
+# - Miller, K. D. & Fumarola, F. (2012). Mathematical equivalence of two common forms of firing
+#   rate models of neural networks. *Neural Computation* 24, 25–31.
+#   [doi:10.1162/NECO_a_00221](https://doi.org/10.1162/NECO_a_00221) — section 3's rate and
+#   voltage forms, in general.
+# - Rajan, K. & Abbott, L. F. (2006). Eigenvalue spectra of random matrices for neural
+#   networks. *Physical Review Letters* 97, 188104.
+#   [doi:10.1103/PhysRevLett.97.188104](https://doi.org/10.1103/PhysRevLett.97.188104) — the
+#   cloud and the outlier of a Dale matrix's spectrum.
+# - Song, H. F., Yang, G. R. & Wang, X.-J. (2016). Training excitatory-inhibitory recurrent
+#   neural networks for cognitive tasks. *PLoS Computational Biology* 12, e1004792.
+#   [doi:10.1371/journal.pcbi.1004792](https://doi.org/10.1371/journal.pcbi.1004792) — Dale's
+#   principle kept during training with $R = |R_{\text{raw}}|\,D$.
+# - Rubin, D. B., Van Hooser, S. D. & Miller, K. D. (2015). The stabilized supralinear network:
+#   a unifying circuit motif underlying multi-input integration in sensory cortex. *Neuron* 85,
+#   402–417. [doi:10.1016/j.neuron.2014.12.026](https://doi.org/10.1016/j.neuron.2014.12.026)
+# - Hennequin, G., Ahmadian, Y., Rubin, D. B., Lengyel, M. & Miller, K. D. (2018). The
+#   dynamical regime of sensory cortex: stable dynamics around a single stimulus-tuned
+#   attractor account for patterns of noise variability. *Neuron* 98, 846–860.
+#   [doi:10.1016/j.neuron.2018.04.017](https://doi.org/10.1016/j.neuron.2018.04.017) — the
+#   two-population SSN of section 5 and its parameters.
+# - Hennequin, G., Agnes, E. J. & Vogels, T. P. (2017). Inhibitory plasticity: balance, control,
+#   and codependence. *Annual Review of Neuroscience* 40, 557–579.
+#   [doi:10.1146/annurev-neuro-072116-031005](https://doi.org/10.1146/annurev-neuro-072116-031005)
+#   — a review of balanced E/I networks, ahead of lecture 05.
