@@ -38,23 +38,10 @@ import torch
 import torch.autograd.forward_ad as forward_ad
 from torch import Tensor
 
-from ..cells import (
-    GRUCell,
-    LSTMCell,
-    RateCell,
-    RecurrentCell,
-    SimpleGRUCell,
-    SubLSTMCell,
-    VanillaRNNCell,
-)
-from ..nonlinearities import TANH, is_registered
-from . import compiled
-from .gru import GRUAfterKernel, GRUBeforeKernel, SimpleGRUKernel
-from .lstm import LSTMKernel
-from .rate import RateKernel
+from ..cells import RecurrentCell
+from . import compiled, gru, lstm, rate, sublstm, torch_kernels  # noqa: F401 (each registers its cells)
+from .registry import fast_path
 from .sequence import FusedSequence, Kernel
-from .sublstm import SubLSTMKernel
-from .torch_kernels import run_torch_kernel
 
 
 def run_layer(cell: RecurrentCell, x: Tensor, state) -> tuple[Tensor, tuple] | None:
@@ -70,42 +57,10 @@ def run_layer(cell: RecurrentCell, x: Tensor, state) -> tuple[Tensor, tuple] | N
     if zero_state:
         state = cell.init_state(x.shape[1])
     if path == "torch":
-        return run_torch_kernel(cell, x, state)
+        return torch_kernels.run_torch_kernel(cell, x, state)
     path.zero_state = zero_state
     outputs = FusedSequence.apply(path, cell, x, *state, *path.parameters(cell))
     return outputs[0], cell.state_type(*outputs[1:])
-
-
-def fast_path(cell: RecurrentCell) -> str | Kernel | None:
-    """``"torch"`` (PyTorch's fused kernel), a fused :class:`Kernel`, or None (readable loop)."""
-    kind = type(cell)  # the exact type: a subclass may change the equations
-    if kind is VanillaRNNCell:
-        return "torch"
-    if kind is GRUCell:
-        if cell.reset == "before":
-            return GRUBeforeKernel()
-        return "torch" if cell.weight_hh.is_cuda else GRUAfterKernel()
-    if kind is LSTMCell:
-        phi1, phi2 = activation(cell.phi1), activation(cell.phi2)
-        if phi1 is None or phi2 is None:
-            return None
-        if phi1 == TANH and phi2 == TANH and not (cell.peephole or cell.coupled):
-            return "torch"
-        return LSTMKernel(phi1, phi2, cell.peephole, cell.coupled)
-    if kind is SubLSTMCell:
-        return SubLSTMKernel(cell.fixed_forget)
-    if kind is SimpleGRUCell:
-        phi = activation(cell.phi)
-        return None if phi is None else SimpleGRUKernel(phi)
-    if kind is RateCell:
-        phi = activation(cell.phi)
-        return None if phi is None else RateKernel(cell.form, phi, cell.z, cell.signs)
-    return None
-
-
-def activation(phi):
-    """A cell's φ when the fast path knows it (the registry's), or None (one of one's own)."""
-    return phi if is_registered(phi) else None
 
 
 def describe(cell: RecurrentCell) -> str:
@@ -114,8 +69,7 @@ def describe(cell: RecurrentCell) -> str:
     if path is None:
         return "readable loop"
     if path == "torch":
-        module = {LSTMCell: "LSTM", GRUCell: "GRU", VanillaRNNCell: "RNN"}[type(cell)]
-        return f"torch.nn.{module} kernel"
+        return f"torch.nn.{torch_kernels.MODULES[type(cell)]} kernel"
     name = f"fused {type(path).__name__.removesuffix('Kernel')}"
     weight = cell.weight_hh
     if path.has_compiled_loop and compiled.loops(weight.dtype, weight.device) is not None:
@@ -123,9 +77,34 @@ def describe(cell: RecurrentCell) -> str:
     return name
 
 
+#: The private torch functions the fast paths call (every torch >= 2.2 has them). Where one is
+#: missing, every call takes the readable loop.
+PRIVATE_TORCH = (
+    "_C._are_functorch_transforms_active",
+    "_C._functorch.is_functorch_wrapped_tensor",
+    "_C._functorch.is_legacy_batchedtensor",
+    "_VF.lstm",
+    "_VF.gru",
+    "_VF.rnn_tanh",
+    "autograd.forward_ad._current_level",
+)
+
+
+def _has_private(name: str) -> bool:
+    found = torch
+    for part in name.split("."):
+        found = getattr(found, part, None)
+        if found is None:
+            return False
+    return True
+
+
 def _plain_call(cell: RecurrentCell, x: Tensor, state) -> bool:
-    """No hooks on the cell, no transform or autocast around the call, one dtype and device."""
+    """No hooks on the cell, no transform or autocast around the call, one dtype and device,
+    and the private torch functions of the fast paths at hand."""
     if cell._forward_hooks or cell._forward_pre_hooks or "forward" in cell.__dict__:
+        return False
+    if not all(_has_private(name) for name in PRIVATE_TORCH):
         return False
     if torch._C._are_functorch_transforms_active() or forward_ad._current_level >= 0:
         return False

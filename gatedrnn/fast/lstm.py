@@ -33,8 +33,10 @@ from __future__ import annotations
 import torch
 from torch import Tensor
 
-from ..nonlinearities import Nonlinearity
+from ..cells import LSTMCell
+from ..nonlinearities import TANH, Nonlinearity
 from . import compiled, runtime
+from .registry import activation, serves
 from .sequence import (
     Kernel,
     memory_bptt,
@@ -236,3 +238,14 @@ def _sum_previous(da: Tensor, C: Tensor, c0: Tensor) -> Tensor:
     if da.shape[0] > 1:
         total += (da[1:] * C[:-1]).sum((0, 1))
     return total
+
+
+@serves(LSTMCell)
+def _lstm(cell: LSTMCell) -> str | LSTMKernel | None:
+    """torch.nn.LSTM's kernel for the default cell; this kernel for the others it knows."""
+    phi1, phi2 = activation(cell.phi1), activation(cell.phi2)
+    if phi1 is None or phi2 is None:
+        return None
+    if phi1 == TANH and phi2 == TANH and not (cell.peephole or cell.coupled):
+        return "torch"
+    return LSTMKernel(phi1, phi2, cell.peephole, cell.coupled)

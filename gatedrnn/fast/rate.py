@@ -20,7 +20,9 @@ from __future__ import annotations
 import torch
 from torch import Tensor
 
+from ..cells import RateCell
 from ..nonlinearities import Nonlinearity
+from .registry import activation, serves
 from .sequence import (
     Kernel,
     hidden_bptt,
@@ -104,3 +106,9 @@ class RateKernel(Kernel):
             dR = recurrent_grad(dA, y_prev0, Y)  # dR = Σ_t da_tᵀ (r_{t-1} or φ(v_{t-1}))
             dR_raw = dR if self.signs is None else dR * self.signs * R_raw.sign()
         return [dx, ds0, dW, dR_raw, db]
+
+
+@serves(RateCell)
+def _rate(cell: RateCell) -> RateKernel | None:
+    phi = activation(cell.phi)
+    return None if phi is None else RateKernel(cell.form, phi, cell.z, cell.signs)

@@ -23,7 +23,9 @@ from __future__ import annotations
 import torch
 from torch import Tensor
 
+from ..cells import SubLSTMCell
 from . import compiled, runtime
+from .registry import serves
 from .sequence import (
     Kernel,
     memory_bptt,
@@ -148,3 +150,8 @@ class SubLSTMKernel(Kernel):
         if self.fixed_forget:  # Σ_t Σ_b dc_t ⊙ c_{t-1}
             dc_c_prev = mul_previous_(DC, C, c0, 0).sum((0, 1))
         return dA, dc, dc_c_prev
+
+
+@serves(SubLSTMCell)
+def _sublstm(cell: SubLSTMCell) -> SubLSTMKernel:
+    return SubLSTMKernel(cell.fixed_forget)

@@ -17,6 +17,14 @@ from torch import Tensor
 
 from ..cells import GRUCell, LSTMCell, VanillaRNNCell
 from ..states import HiddenState, LSTMState
+from .registry import serves
+
+MODULES = {LSTMCell: "LSTM", GRUCell: "GRU", VanillaRNNCell: "RNN"}  # the module of each kernel
+
+
+@serves(VanillaRNNCell)
+def _vanilla(cell: VanillaRNNCell) -> str:
+    return "torch"
 
 
 def _weights(cell) -> list[Tensor]:
