@@ -70,105 +70,79 @@ def _rate(cell: cells.RateCell, x: Tensor, state) -> Tensor:
     return one_minus_z + _rows(z.expand_as(s_prev), R * derivative(phi, s_prev).unsqueeze(-2))
 
 
+def _recurrent_blocks(cell: cells.RecurrentCell) -> dict[str, Tensor]:
+    """Each gate's block of ``R`` (H, H), by name, in the cell's own order."""
+    return {name: cell.weight_hh[cell.block(name)] for name in cell.gate_order}
+
+
 def _lstm_blocks(cell: cells.LSTMCell, x: Tensor, state):
     h_prev, c_prev = state
-    p = dict(cell.named_parameters())
-    gates = x @ cell.weight_ih.T + cell.bias_ih + h_prev @ cell.weight_hh.T + cell.bias_hh
-    if cell.coupled:
-        a_i, a_z, a_o = gates.chunk(3, dim=1)
-        R_i, R_z, R_o = cell.weight_hh.chunk(3, dim=0)
-    else:
-        a_i, a_f, a_z, a_o = gates.chunk(4, dim=1)
-        R_i, R_f, R_z, R_o = cell.weight_hh.chunk(4, dim=0)
-    if cell.peephole:
-        a_i = a_i + p["weight_ci"] * c_prev
-        if not cell.coupled:
-            a_f = a_f + p["weight_cf"] * c_prev
-    i = torch.sigmoid(a_i)
-    f = 1 - i if cell.coupled else torch.sigmoid(a_f)
-    z = cell.phi1(a_z)
-    c = f * c_prev + i * z
-    if cell.peephole:
-        a_o = a_o + p["weight_co"] * c
-    o = torch.sigmoid(a_o)
+    g, c = cell.step(x, state)  # the gates i, f, z, o and c_t, as the cell computes them
+    i, f, z, o = g["i"], g["f"], g["z"], g["o"]
+    R = _recurrent_blocks(cell)
+    a_z = cell.pre_activations(x, h_prev)["z"]
     # c_t = f ⊙ c_{t-1} + i ⊙ z: derivatives of c_t with respect to each gate's pre-activation
     g_i = (z - c_prev if cell.coupled else z) * i * (1 - i)  # coupled: f = 1 - i
     g_z = i * derivative(cell.phi1, a_z)
-    J_ch = _rows(g_i, R_i) + _rows(g_z, R_z)
+    J_ch = _rows(g_i, R["i"]) + _rows(g_z, R["z"])
     J_cc = f.clone()  # diagonal of ∂c_t/∂c_{t-1}
     if not cell.coupled:
         g_f = c_prev * f * (1 - f)
-        J_ch = J_ch + _rows(g_f, R_f)
+        J_ch = J_ch + _rows(g_f, R["f"])
     if cell.peephole:
-        J_cc = J_cc + g_i * p["weight_ci"]
+        J_cc = J_cc + g_i * cell.weight_ci
         if not cell.coupled:
-            J_cc = J_cc + g_f * p["weight_cf"]
+            J_cc = J_cc + g_f * cell.weight_cf
     # h_t = o ⊙ φ2(c_t), o = σ(a_o (+ w_co ⊙ c_t)): ∂h_t/∂c_t (diagonal) and ∂h_t/∂a_o
     k_o = cell.phi2(c) * o * (1 - o)
     k_c = o * derivative(cell.phi2, c)
     if cell.peephole:
-        k_c = k_c + k_o * p["weight_co"]
-    J_hh = _rows(k_o, R_o) + _rows(k_c, J_ch)
+        k_c = k_c + k_o * cell.weight_co
+    J_hh = _rows(k_o, R["o"]) + _rows(k_c, J_ch)
     J_hc = k_c * J_cc
     return J_hh, _diag(J_hc), J_ch, _diag(J_cc), k_c
 
 
 def _sublstm_blocks(cell: cells.SubLSTMCell, x: Tensor, state):
     h_prev, c_prev = state
-    gates = torch.sigmoid(
-        x @ cell.weight_ih.T + cell.bias_ih + h_prev @ cell.weight_hh.T + cell.bias_hh
-    )
-    if cell.fixed_forget:
-        i, z, o = gates.chunk(3, dim=1)
-        R_i, R_z, R_o = cell.weight_hh.chunk(3, dim=0)
-        f = torch.sigmoid(cell.forget_logit).expand_as(c_prev)
-    else:
-        i, f, z, o = gates.chunk(4, dim=1)
-        R_i, R_f, R_z, R_o = cell.weight_hh.chunk(4, dim=0)
+    i, f, z, o = cell.gates(x, state).values()  # (B, H) each
+    R = _recurrent_blocks(cell)
     c = f * c_prev + z - i
     # c_t = f ⊙ c_{t-1} + z - i: the gates add and subtract, nothing multiplies z
-    J_ch = _rows(-i * (1 - i), R_i) + _rows(z * (1 - z), R_z)
+    J_ch = _rows(-i * (1 - i), R["i"]) + _rows(z * (1 - z), R["z"])
     if not cell.fixed_forget:
-        J_ch = J_ch + _rows(c_prev * f * (1 - f), R_f)
+        J_ch = J_ch + _rows(c_prev * f * (1 - f), R["f"])
     # h_t = σ(c_t) - o
     k_c = torch.sigmoid(c) * (1 - torch.sigmoid(c))
-    J_hh = _rows(-o * (1 - o), R_o) + _rows(k_c, J_ch)
+    J_hh = _rows(-o * (1 - o), R["o"]) + _rows(k_c, J_ch)
     return J_hh, _diag(k_c * f), J_ch, _diag(f), k_c
 
 
 def _simple_gru(cell: cells.SimpleGRUCell, x: Tensor, state) -> Tensor:
     (h_prev,) = state
-    gates = x @ cell.weight_ih.T + cell.bias_ih + h_prev @ cell.weight_hh.T + cell.bias_hh
-    a_z, a_n = gates.chunk(2, dim=1)
-    R_z, R_n = cell.weight_hh.chunk(2, dim=0)
-    z = torch.sigmoid(a_z)
-    n = cell.phi(a_n)
+    z, n = cell.gates(x, state).values()  # (B, H) each
+    R = _recurrent_blocks(cell)
+    a_n = cell.pre_activations(x, h_prev)["n"]
     # h = (1 - z) h_prev + z n: diag(1 - z) + diag((n - h_prev) z(1 - z)) R_z + diag(z φ'(a_n)) R_n
     return (
         _diag(1 - z)
-        + _rows((n - h_prev) * z * (1 - z), R_z)
-        + _rows(z * derivative(cell.phi, a_n), R_n)
+        + _rows((n - h_prev) * z * (1 - z), R["z"])
+        + _rows(z * derivative(cell.phi, a_n), R["n"])
     )
 
 
 def _gru(cell: cells.GRUCell, x: Tensor, state) -> Tensor:
     (h_prev,) = state
-    W_r, W_u, W_n = cell.weight_ih.chunk(3, dim=0)
-    R_r, R_u, R_n = cell.weight_hh.chunk(3, dim=0)
-    b_ir, b_iu, b_in = cell.bias_ih.chunk(3)
-    b_hr, b_hu, b_hn = cell.bias_hh.chunk(3)
-    r = torch.sigmoid(x @ W_r.T + b_ir + h_prev @ R_r.T + b_hr)
-    u = torch.sigmoid(x @ W_u.T + b_iu + h_prev @ R_u.T + b_hu)
-    z = 1 - u
-    dr = _rows(r * (1 - r), R_r)  # ∂r/∂h_{t-1}
+    g = cell.gates(x, state)
+    r, u, n, z = g["r"], g["u"], g["n"], g["z"]
+    R = _recurrent_blocks(cell)
+    dr = _rows(r * (1 - r), R["r"])  # ∂r/∂h_{t-1}
     if cell.reset == "after":
-        hn = h_prev @ R_n.T + b_hn
-        n = torch.tanh(x @ W_n.T + b_in + r * hn)
-        da_n = _rows(r, R_n) + _rows(hn, dr)  # ∂/∂h of r ⊙ (R_n h + b_hn)
+        hn = h_prev @ R["n"].T + cell.bias_hh[cell.block("n")]
+        da_n = _rows(r, R["n"]) + _rows(hn, dr)  # ∂/∂h of r ⊙ (R_n h + b_hn)
     else:
-        n = torch.tanh(x @ W_n.T + b_in + (r * h_prev) @ R_n.T + b_hn)
-        da_n = R_n @ (_diag(r) + _rows(h_prev, dr))  # ∂/∂h of R_n (r ⊙ h)
-    dz = _rows(-u * (1 - u), R_u)  # z = 1 - u
+        da_n = R["n"] @ (_diag(r) + _rows(h_prev, dr))  # ∂/∂h of R_n (r ⊙ h)
+    dz = _rows(-u * (1 - u), R["u"])  # z = 1 - u
     # F(h, x) = (1 - z) ⊙ h + z ⊙ n (notes eq. 19-20)
     return _diag(1 - z) + _rows(n - h_prev, dz) + _rows(z * (1 - n**2), da_n)
 
