@@ -402,7 +402,14 @@ _INT = dict(
 
 
 def _integrator(
-    fig: Figure, kind: str, reset: str, values: Values, title: str, lines, equations: bool = True
+    fig: Figure,
+    kind: str,
+    reset: str,
+    values: Values,
+    title: str,
+    lines,
+    equations: bool = True,
+    state: str = "h",
 ) -> Figure:
     L = _INT
     ax = canvas(
@@ -413,10 +420,13 @@ def _integrator(
         title=title,
     )
     sk = Sketch(ax, values)
-    state = "r" if kind == "rate" else "h"
-    gated = kind != "rate"
+    gated = kind in ("simple", "gru")
     _bus(
-        sk, 5.5, 1.45 if kind == "gru" else 3.4, L["bus"], r"$x_t,\ h_{t-1}$" if gated else r"$x_t$"
+        sk,
+        5.5 if gated else 3.4,
+        1.45 if kind == "gru" else 3.4,
+        L["bus"],
+        r"$x_t,\ h_{t-1}$" if gated else r"$x_t$",
     )
     # the time constant z
     if gated:
@@ -437,7 +447,7 @@ def _integrator(
     else:
         sk.cell(
             L["z"],
-            r"$\frac{\Delta t}{\tau}$",
+            "1" if kind == "vanilla" else r"$\frac{\Delta t}{\tau}$",
             key="z",
             color=palette.INPUT_GATE,
             shape="square",
@@ -592,7 +602,10 @@ def _integrator(
         color=palette.HIDDEN,
         lw=2.2,
     )
-    sk.cell(L["out"], f"${state}_t$", key="h", color=palette.HIDDEN)
+    out_label = r"$\varphi(v_t)$" if state == "v" else f"${state}_t$"
+    sk.cell(
+        L["out"], out_label, key="h", color=palette.HIDDEN, fontsize=9 if state == "v" else None
+    )
     _legend(fig, values, equations, lines)
     return fig
 
@@ -660,10 +673,59 @@ def gru_diagram(
 
 
 def rate_unit_diagram(
-    *, values: Values = None, equations: bool = True, fig: Figure | None = None
+    *,
+    form: str = "rate",
+    vanilla: bool = False,
+    values: Values = None,
+    equations: bool = True,
+    fig: Figure | None = None,
 ) -> Figure:
-    r"""The rate unit :math:`\tau\,dr/dt = -r + \varphi(R r + W x + b)` and its Euler step."""
+    r"""The rate unit :math:`\tau\,dr/dt = -r + \varphi(R r + W x + b)` and its Euler step.
+
+    Args:
+        form: ``"rate"`` (state r, notes eq. 1–3) or ``"voltage"`` (state v, eq. 4–5).
+        vanilla: the vanilla RNN, ``h_t = tanh(W x_t + R h_{t-1} + b)``: the rate unit with
+            z = 1 (no memory of its own).
+        values: ``{"z", "state", "h": float}`` to colour the cells by a run's numbers.
+    """
+    if form not in ("rate", "voltage"):
+        raise ValueError(f"form must be 'rate' or 'voltage'; got {form!r}")
     fig = fig or new_figure(11.0, 5.2 if values else 4.8)
+    if vanilla:
+        lines = [
+            r"$h_t = \tanh(W x_t + R h_{t-1} + b)$",
+            "",
+            r"the rate unit with $z = \Delta t/\tau = 1$:",
+            "nothing of the old state is kept",
+            "but what R feeds back",
+        ]
+        return _integrator(
+            fig,
+            "vanilla",
+            "after",
+            values,
+            "vanilla RNN unit: the rate unit with z = 1",
+            lines,
+            equations,
+        )
+    if form == "voltage":
+        lines = [
+            r"$\tau \, \frac{dv}{dt} = -v + R\,\varphi(v) + W x + b$",
+            "",
+            r"Euler, step $\Delta t$:",
+            r"$v_t = (1 - z) \odot v_{t-1} + z \odot (R\,\varphi(v_{t-1}) + W x_t + b)$",
+            r"$z = \Delta t / \tau$  (fixed), output $\varphi(v_t)$",
+        ]
+        return _integrator(
+            fig,
+            "rate",
+            "after",
+            values,
+            r"rate unit, voltage form: a leaky integrator with $z = \Delta t/\tau$",
+            lines,
+            equations,
+            state="v",
+        )
     lines = [
         r"$\tau \, \frac{dr}{dt} = -r + \varphi(R r + W x + b)$",
         "",
@@ -678,8 +740,8 @@ def rate_unit_diagram(
         "rate",
         "after",
         values,
-        r"rate unit: a leaky integrator with "
-        r"$z = \Delta t/\tau$",
+        r"rate unit: a leaky integrator with $z = \Delta t/\tau$",
         lines,
         equations,
+        state="r",
     )

@@ -103,9 +103,12 @@ def cell_diagram(
     if isinstance(cell, cells.SimpleGRUCell):
         return gru_diagram(simple=True, **kw)
     if isinstance(cell, cells.RateCell):
-        return rate_unit_diagram(**kw)
+        return rate_unit_diagram(form=cell.form, **kw)
+    if isinstance(cell, cells.VanillaRNNCell):
+        return rate_unit_diagram(vanilla=True, **kw)
     raise TypeError(
-        f"cell must be an LSTMCell, SubLSTMCell, GRUCell, SimpleGRUCell or RateCell; "
+        f"cell must be an LSTMCell, SubLSTMCell, GRUCell, SimpleGRUCell, RateCell or "
+        f"VanillaRNNCell; "
         f"got {type(cell).__name__}"
     )
 

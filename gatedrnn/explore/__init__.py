@@ -14,6 +14,11 @@ explorer                                  compute                   plot
 ``plasticity_explorer(form="rate")``      ``plasticity_run``        ``plot_plasticity_run``
 ``gradient_flow_explorer()``              ``gradient_curves``       ``plot_gradient_curves``
 ``shapes_explorer()``                     ``mlp_shapes``            ``plot_mlp_shapes``
+``live_gate_explorer()``                  ``live_gate_run``         ``plot_live_gates``
+``gru_phase_explorer()``                  ``gru_phase``             ``plot_gru_phase``
+``gating_explorer()``                     ``gating``                ``plot_gating``
+``training_explorer()``                   ``training_state``,       ``plot_training``
+                                          ``advance``
 ========================================  ========================  ==========================
 
 >>> from gatedrnn.explore import gate_explorer
@@ -24,8 +29,17 @@ explorer                                  compute                   plot
 from ._base import Explorer
 from .ei import EINetwork, ei_explorer, ei_network, plot_ei_network
 from .gates import GateTraces, gate_explorer, gate_traces, input_sequence, plot_gate_traces
-from .gradients import GradientCurves, gradient_curves, gradient_flow_explorer, plot_gradient_curves
+from .gating import Gating, gating, gating_explorer, plot_gating
+from .gradients import (
+    GradientCurves,
+    flow_cell,
+    gradient_curves,
+    gradient_flow_explorer,
+    plot_gradient_curves,
+)
+from .gru_phase import GRUPhase, gru_phase, gru_phase_explorer, plot_gru_phase
 from .inhibitory import plasticity_explorer, plasticity_run, plot_plasticity_run
+from .live_gates import LiveGateRun, live_gate_explorer, live_gate_run, plot_live_gates
 from .shapes import MLPShapes, mlp_shapes, plot_mlp_shapes, shapes_explorer
 from .time_constants import (
     TimeConstants,
@@ -33,6 +47,7 @@ from .time_constants import (
     time_constant_explorer,
     time_constants,
 )
+from .training import TrainingState, advance, plot_training, training_explorer, training_state
 
 __all__ = [
     "Explorer",
@@ -53,6 +68,7 @@ __all__ = [
     "plasticity_run",
     "plot_plasticity_run",
     "gradient_flow_explorer",
+    "flow_cell",
     "gradient_curves",
     "plot_gradient_curves",
     "GradientCurves",
@@ -60,4 +76,21 @@ __all__ = [
     "mlp_shapes",
     "plot_mlp_shapes",
     "MLPShapes",
+    "live_gate_explorer",
+    "live_gate_run",
+    "plot_live_gates",
+    "LiveGateRun",
+    "gru_phase_explorer",
+    "gru_phase",
+    "plot_gru_phase",
+    "GRUPhase",
+    "gating_explorer",
+    "gating",
+    "plot_gating",
+    "Gating",
+    "training_explorer",
+    "training_state",
+    "advance",
+    "plot_training",
+    "TrainingState",
 ]
