@@ -91,39 +91,27 @@ def input_sequence(kind: str = "pulses", T: int = 60, amplitude: float = 1.0, se
 
 
 def _one_unit(cell_type, weights: dict, recurrent: float):
-    """A cell with I = H = 1 whose gate blocks (i, f, z, o) get the given weights and biases."""
+    """A cell with I = H = 1 whose gate blocks get the given input weights and biases."""
     cell = cell_type(1, 1).double()
-    order = ("i", "f", "z", "o")
     with torch.no_grad():
-        cell.weight_ih.copy_(
-            torch.tensor([[weights[f"w_{g}"]] for g in order], dtype=F64)
-        )  # (4, 1)
-        cell.bias_ih.copy_(torch.tensor([weights[f"b_{g}"] for g in order], dtype=F64))  # (4,)
+        for g in cell.gate_order:  # the cell's own order of its blocks
+            cell.weight_ih[cell.block(g)] = weights[f"w_{g}"]
+            cell.bias_ih[cell.block(g)] = weights[f"b_{g}"]
         cell.weight_hh.fill_(recurrent)  # (4, 1)
         cell.bias_hh.zero_()
     return cell
 
 
-def _run(cell, x: np.ndarray, candidate) -> UnitTrace:
-    """Step ``cell`` through x; read the gates from its weights, c and h from the cell itself."""
+def _run(cell, x: np.ndarray) -> UnitTrace:
+    """Step ``cell`` through x, reading its gates (``cell.gates``), c and h at every step."""
     xs = torch.as_tensor(x, dtype=torch.float64).reshape(-1, 1, 1)  # (T, B=1, I=1)
     state = cell.init_state(1)
     rows = []
     with torch.no_grad():
         for x_t in xs:
-            a = x_t @ cell.weight_ih.T + cell.bias_ih + state.h @ cell.weight_hh.T + cell.bias_hh
-            a_i, a_f, a_z, a_o = a.chunk(4, dim=1)  # (1, 1) each: the pre-activations
+            g = cell.gates(x_t, state)  # i, f, z, o: (1, 1) each
             h, state = cell(x_t, state)
-            rows.append(
-                [
-                    torch.sigmoid(a_i),
-                    torch.sigmoid(a_f),
-                    candidate(a_z),
-                    torch.sigmoid(a_o),
-                    state.c,
-                    h,
-                ]
-            )
+            rows.append([g["i"], g["f"], g["z"], g["o"], state.c, h])
     arr = np.array([[float(v) for v in row] for row in rows])  # (T, 6)
     return UnitTrace(*(arr[:, k] for k in range(6)))
 
@@ -161,8 +149,8 @@ def gate_traces(
     if x.ndim != 1:
         raise ValueError(f"x must be an input kind {INPUTS} or a 1-d array (T,); got {x.shape}")
     weights = dict(w_i=w_i, b_i=b_i, w_f=w_f, b_f=b_f, w_z=w_z, b_z=b_z, w_o=w_o, b_o=b_o)
-    lstm = _run(_one_unit(LSTMCell, weights, recurrent), x, torch.tanh)
-    sub = _run(_one_unit(SubLSTMCell, weights, recurrent), x, torch.sigmoid)
+    lstm = _run(_one_unit(LSTMCell, weights, recurrent), x)
+    sub = _run(_one_unit(SubLSTMCell, weights, recurrent), x)
     return GateTraces(np.arange(len(x)), x, lstm, sub)
 
 
