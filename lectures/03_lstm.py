@@ -5,9 +5,15 @@
 # # Lecture 03 — The LSTM: a rate network with dynamic gates
 #
 # In lecture 02 every unit of a rate network forgot its past at a fixed pace, set by its time
-# constant $\tau$. The long short-term memory network (Hochreiter & Schmidhuber 1997) keeps the
-# same leaky update but lets three extra units, the *gates*, decide at every step how much to
-# remember, how much to take in and how much to show.
+# constant $\tau$. The long short-term memory network keeps the same leaky update but lets
+# three extra units, the *gates*, decide at every step how much to remember, how much to take
+# in and how much to show. Hochreiter & Schmidhuber (1997) gave it an input and an output
+# gate around a memory that never leaked; Gers, Schmidhuber & Cummins (2000) added the forget
+# gate, and with it the LSTM that everyone uses today.
+#
+# The derivation (sections 1 and 3) follows Yashar Ahmadian's notes on LSTMs, GRUs and rate
+# networks (2018), whose equation numbers we keep; the reading of the gates as neurons
+# (section 4) follows a course blog's post on the biological plausibility of LSTMs.
 #
 # **After this lecture you can**
 #
@@ -17,9 +23,11 @@
 # - read the gates as inputs that contact a neuron close to its soma, the forget gate as the
 #   neuron's inertia (its time constant) and the output gate as a contact on the axon;
 # - treat peepholes and coupled gates as choices of wiring;
-# - check `gatedrnn.LSTMCell` against `torch.nn.LSTMCell`, and feel the gates with an explorer.
+# - check `gatedrnn.LSTMCell` against `torch.nn.LSTMCell`, and feel the gates with an explorer;
+# - say where LSTMs are used, and what has replaced them where.
 #
-# **Time:** about 50 minutes. The exercise that goes with it is `exercises/ex03_lstm.ipynb`.
+# **Time:** about 70 minutes, with the three short exercises. The exercise that goes with it
+# is `exercises/ex03_lstm.ipynb`.
 
 # %%
 # On Colab only: install the course package, then turn on Colab's widget manager.
@@ -40,6 +48,7 @@ import numpy as np
 import torch
 
 from gatedrnn import explore, reductions
+from gatedrnn.practice import check  # the self-check of the "Your turn" exercises
 
 torch.set_num_threads(1)  # the networks here are tiny: one thread is the fastest
 
@@ -118,6 +127,13 @@ torch.set_num_threads(1)  # the networks here are tiny: one thread is the fastes
 # $h_{t-2}$: the memory cells alone are not a complete state. Eq. 6–8 are the more useful form.
 # They show that different units talk to each other only through their outputs $h$, and that the
 # pair $(h_t, c_t)$ is the state: one step needs nothing older (lecture 04 comes back to this).
+#
+# Ahmadian's notes remark that this is a matter of timing. Had eq. 7 been written with the
+# output gate of the *next* step, $h_t = o_{t+1} \odot \varphi_2(c_t)$, the gate inside
+# eqs. 11–12 would be $o_t$, a gate of the current step computed, like the others, from $x_t$
+# and the previous memory; then $c_t = F(c_{t-1}, x_t)$ would be a complete state on its own.
+# The GRU is built with exactly this alignment: its reset gate multiplies $h_{t-1}$ at step $t$
+# (lecture 04).
 
 # %% [markdown]
 # ## 2. The library cell, and a check against PyTorch
@@ -140,10 +156,50 @@ for name, p in ours.named_parameters():
 
 x_t = torch.randn(B, I)  # (B, I)
 h_prev, c_prev = torch.randn(B, H), torch.randn(B, H)  # (B, H) each
-h, state = ours(x_t, gatedrnn.LSTMState(h_prev, c_prev))
-h_ref, c_ref = theirs(x_t, (h_prev, c_prev))
-print("h_t equals torch.nn.LSTMCell's:", torch.allclose(h, h_ref, atol=1e-6))
-print("c_t equals torch.nn.LSTMCell's:", torch.allclose(state.c, c_ref, atol=1e-6))
+with torch.no_grad():
+    h, state = ours(x_t, gatedrnn.LSTMState(h_prev, c_prev))
+    h_ref, c_ref = theirs(x_t, (h_prev, c_prev))
+print("h_t[0], gatedrnn.LSTMCell:   ", np.round(h[0].numpy(), 4))
+print("h_t[0], torch.nn.LSTMCell:   ", np.round(h_ref[0].numpy(), 4))
+assert torch.allclose(h, h_ref, atol=1e-6) and torch.allclose(state.c, c_ref, atol=1e-6)
+
+# %% [markdown]
+# The `assert` stays silent: $h_t$ and $c_t$ agree with PyTorch's to $10^{-6}$ in every entry.
+#
+# ### Your turn 1: count an LSTM's parameters
+#
+# From the shapes printed above, write `lstm_parameters(I, H)`, the number of values an
+# `LSTMCell(I, H)` learns. The check counts the library's parameters for three sizes.
+
+# %%
+def lstm_parameters(I, H):
+    return ...  # your formula
+
+
+for sizes in [(3, 5), (10, 32), (1, 128)]:
+    cell = gatedrnn.LSTMCell(*sizes)
+    check(f"parameters of LSTMCell{sizes}", lstm_parameters(*sizes),
+          expected=sum(p.numel() for p in cell.parameters()))
+
+# %% [markdown]
+# <details><summary>Hint</summary>
+#
+# Four blocks (i, f, z, o), each with an `(H, I)` input matrix, an `(H, H)` recurrent matrix and
+# two bias vectors of length `H` (PyTorch keeps `bias_ih` and `bias_hh` apart, though only their
+# sum matters).
+# </details>
+#
+# <details><summary>Solution</summary>
+#
+# ```python
+# def lstm_parameters(I, H):
+#     return 4 * H * (I + H + 2)
+# ```
+#
+# The recurrent weights dominate once $H \gg I$: for `LSTMCell(1, 128)`, $4 \cdot 128^2 = 65\,536$
+# of the $67\,072$ values. A vanilla RNN of the same size has a quarter as many; lecture 04 counts
+# the GRU's three blocks.
+# </details>
 
 # %% [markdown]
 # The runner `gatedrnn.Recurrent` steps any cell through a sequence `x` of shape `(T, B, I)`.
@@ -154,10 +210,12 @@ print("c_t equals torch.nn.LSTMCell's:", torch.allclose(state.c, c_ref, atol=1e-
 torch_lstm = torch.nn.LSTM(I, H)
 rnn = gatedrnn.Recurrent.from_torch(torch_lstm)
 x = torch.randn(50, B, I)  # (T, B, I)
-out, (h_n, c_n) = rnn(x)  # out (T, B, H); h_n, c_n (1, B, H)
-out_ref, (h_n_ref, c_n_ref) = torch_lstm(x)
-print("outputs over 50 steps equal torch.nn.LSTM's:", torch.allclose(out, out_ref, atol=1e-5))
-print("final memory cells equal:", torch.allclose(c_n, c_n_ref, atol=1e-5))
+with torch.no_grad():
+    out, (h_n, c_n) = rnn(x)  # out (T, B, H); h_n, c_n (1, B, H)
+    out_ref, (h_n_ref, c_n_ref) = torch_lstm(x)
+print("c_50[0], gatedrnn.Recurrent: ", np.round(c_n[0, 0].numpy(), 4))
+print("c_50[0], torch.nn.LSTM:      ", np.round(c_n_ref[0, 0].numpy(), 4))
+assert torch.allclose(out, out_ref, atol=1e-5) and torch.allclose(c_n, c_n_ref, atol=1e-5)
 
 # %% [markdown]
 # ## 3. Fixed gates give back the rate network (notes eq. 13)
@@ -196,27 +254,27 @@ for form in ("rate", "voltage"):
         r, _ = gatedrnn.Recurrent(rate)(x)  # (T, B, H): rates (φ(v) in the voltage form)
         h, _ = gatedrnn.Recurrent(lstm)(x)  # (T, B, H): the LSTM's outputs
     forms[form] = (r, h)
-    print(
-        f"{form:7s} form: phi1 = {lstm.phi1}, phi2 = {lstm.phi2};",
-        "LSTM output equals the rate network's:",
-        torch.allclose(h, r, atol=1e-6),
-    )
+    assert torch.allclose(h, r, atol=1e-6)  # the LSTM's outputs are the rate network's
+    print(f"{form:7s} form: phi1 = {lstm.phi1}, phi2 = {lstm.phi2}")
 
 # %% [markdown]
-# The gates really are pinned. Reading them off the weights of the LSTM built last (the
-# voltage form): the input gate equals $z = \Delta t/\tau$, the forget gate $1 - z$, the
-# output gate 1, for every unit and every input.
+# (Each cell above stops with an `AssertionError` if the LSTM's outputs leave the rate
+# network's by more than $10^{-6}$; they do not.) The gates really are pinned. Ask the LSTM built
+# last (the voltage form) for its gates, `lstm.gates(x_t, state)`, at a random input and a random
+# state: the input gate is $z = \Delta t/\tau$, the forget gate $1 - z$, the output gate 1.
 
 # %%
-W, R = lstm.weight_ih, lstm.weight_hh  # (4H, I), (4H, H)
-b = lstm.bias_ih + lstm.bias_hh  # (4H,)
-gate = {name: torch.sigmoid(b[k * H : (k + 1) * H]) for k, name in ((0, "i"), (1, "f"), (3, "o"))}
-z = rate.z
-gate_rows = [M[k * H : (k + 1) * H] for M in (W, R) for k in (0, 1, 3)]  # blocks i, f, o
-print("gate weights zero:", all(bool((rows == 0).all()) for rows in gate_rows))
-print("i = dt/tau:", torch.allclose(gate["i"], z, atol=1e-6))
-print("f = 1 - dt/tau:", torch.allclose(gate["f"], 1 - z, atol=1e-6))
-print("o = 1:", bool((gate["o"] == 1).all()))
+with torch.no_grad():
+    random_state = gatedrnn.LSTMState(torch.randn(B, H), torch.randn(B, H))
+    gates = lstm.gates(5 * torch.randn(B, I), random_state)  # {"i", "f", "z", "o"}: (B, H) each
+units = [0, 13, 39]  # tau = 2, about 8 and 20 ms
+print("units                ", units)
+print("z = dt/tau           ", np.round(rate.z[units].numpy(), 3))
+print("input gate i         ", np.round(gates["i"][0, units].numpy(), 3))
+print("1 - z                ", np.round(1 - rate.z[units].numpy(), 3))
+print("forget gate f        ", np.round(gates["f"][0, units].numpy(), 3))
+print("output gate o        ", np.round(gates["o"][0, units].numpy(), 3))
+assert all(gates[name].std(dim=0).max() == 0 for name in "ifo")  # the same for every input
 
 # %%
 fig, axes = plt.subplots(1, 2, figsize=(11, 3.6), sharey=True, layout="constrained")
@@ -316,12 +374,56 @@ plt.show()
 # adds the second pulse on top of what is left of the first and keeps most of the sum to the
 # end of the trial (it decays as $0.98^t$). Such a slow unit is the "integrator" a
 # delayed-addition task needs (lecture 07); the gates add the switch that says *what* to add.
+#
+# ### Your turn 2: a forget gate for a given memory
+#
+# A unit with nothing to write ($z_t = 0$) keeps $c_t = f^t c_0$. Which forget-gate bias $b_f$
+# (with $w_f = 0$, so $f = \sigma(b_f)$ at every step) leaves exactly half of the memory after
+# 20 steps? `torch.logit` is the inverse of $\sigma$. The check runs 20 steps of an
+# `LSTMCell(1, 1)` with your bias.
+
+# %%
+b_f = ...  # the forget gate's bias
+
+
+def memory_after_20_steps(b_f):
+    """c_20 of one LSTM unit that starts at c_0 = 1 and writes nothing (all other weights 0)."""
+    unit = gatedrnn.LSTMCell(1, 1)
+    with torch.no_grad():
+        for p in unit.parameters():
+            p.zero_()  # the candidate z = tanh(0) = 0: nothing is written
+        unit.bias_ih[unit.block("f")] = float(b_f)
+        state = gatedrnn.LSTMState(torch.zeros(1, 1), torch.ones(1, 1))
+        for _ in range(20):
+            _, state = unit(torch.zeros(1, 1), state)
+    return state.c.item()
+
+
+check("memory after 20 steps", b_f, expected=0.5, via=memory_after_20_steps, rtol=1e-3)
+
+# %% [markdown]
+# <details><summary>Hint</summary>
+#
+# $f^{20} = 1/2$ gives $f = 2^{-1/20}$; then $b_f = \mathrm{logit}(f) = \ln\frac{f}{1 - f}$.
+# </details>
+#
+# <details><summary>Solution</summary>
+#
+# ```python
+# b_f = torch.logit(torch.tensor(0.5 ** (1 / 20))).item()  # f = 0.9659, b_f = 3.34
+# ```
+#
+# A memory with a half-life of 20 steps needs $f \approx 0.966$, a time constant
+# $\Delta t/(1 - f) \approx 29$ steps, and a bias of about 3.3. Longer memories need $f$ ever
+# closer to 1: $b_f$ grows like the logarithm of the time constant, which is why a forget bias
+# of 1 or more is a common starting point in training (lecture 07).
+# </details>
 
 # %% [markdown]
 # ## 5. Peepholes and coupled gates: two wiring choices
 #
 # If gates are neurons, LSTM variants are different ways of wiring them. Two are common
-# (Greff et al. 2015 compared eight variants).
+# (Greff et al. 2017 compared eight variants).
 #
 # **Peepholes** (Gers & Schmidhuber 2000) let the gates see the memory cell itself, one weight
 # per unit: a connection from the central cell to each gate neuron.
@@ -375,9 +477,9 @@ with torch.no_grad():
     coupled.weight_hh.zero_()
     coupled.bias_hh.zero_()
     coupled.bias_ih.copy_(torch.tensor([1.0, 0.5, 0.0]))  # blocks (i, z, o): a_i = 1, a_z = 0.5
-_, state = coupled(torch.zeros(1, 1), gatedrnn.LSTMState(torch.zeros(1, 1), torch.ones(1, 1)))
+    _, state = coupled(torch.zeros(1, 1), gatedrnn.LSTMState(torch.zeros(1, 1), torch.ones(1, 1)))
 i, z_t = torch.sigmoid(torch.tensor(1.0)), torch.tanh(torch.tensor(0.5))
-print("c_t = (1 - i) c_{t-1} + i z_t:", torch.allclose(state.c, (1 - i) * 1.0 + i * z_t))
+print(f"the cell's c_t: {state.c.item():.4f} | (1 - i) c_(t-1) + i z_t = {(1 - i) + i * z_t:.4f}")
 
 # %% [markdown]
 # **Think!** In the neuron picture, what does a peephole connection from $c_t$ to the output
@@ -414,6 +516,96 @@ print("c_t = (1 - i) c_{t-1} + i z_t:", torch.allclose(state.c, (1 - i) * 1.0 + 
 explore.gate_explorer()
 
 # %% [markdown]
+# ### Your turn 3: open or closed, from the weights alone
+#
+# A gate is *open* when it lets more than half through ($> 0.5$), that is when its
+# pre-activation $w x + b$ is positive. One unit (I = H = 1, no recurrent weights) has
+#
+# | gate | $w$ | $b$ |
+# |---|---|---|
+# | input $i$ | 3 | −1 |
+# | forget $f$ | −2 | 1 |
+# | output $o$ | 0.5 | 0.2 |
+#
+# Without running the cell, say for the inputs $x = +1$ and $x = -1$ which gates are open:
+# fill in `True` (open) or `False` (closed). The check asks the cell, `unit.gates(x, state)`.
+
+# %%
+open_at_plus_1 = {"i": ..., "f": ..., "o": ...}
+open_at_minus_1 = {"i": ..., "f": ..., "o": ...}
+
+unit = gatedrnn.LSTMCell(1, 1)
+with torch.no_grad():
+    unit.weight_hh.zero_()
+    unit.bias_hh.zero_()
+    for name, w, b in (("i", 3.0, -1.0), ("f", -2.0, 1.0), ("z", 1.0, 0.0), ("o", 0.5, 0.2)):
+        unit.weight_ih[unit.block(name)] = w
+        unit.bias_ih[unit.block(name)] = b
+    for x_value, answer in ((1.0, open_at_plus_1), (-1.0, open_at_minus_1)):
+        g = unit.gates(torch.tensor([[x_value]]))  # from the zero state
+        check(f"open gates at x = {x_value:+g}", answer,
+              expected={name: bool(g[name].item() > 0.5) for name in "ifo"})
+
+# %% [markdown]
+# <details><summary>Hint</summary>
+#
+# Compute $w x + b$ for each gate and look at its sign: $\sigma(u) > 0.5$ exactly when $u > 0$.
+# </details>
+#
+# <details><summary>Solution</summary>
+#
+# ```python
+# open_at_plus_1 = {"i": True, "f": False, "o": True}    # 2, -1, 0.7
+# open_at_minus_1 = {"i": False, "f": True, "o": False}  # -4, 3, -0.3
+# ```
+#
+# At $x = +1$ the unit writes and shows but forgets; at $x = -1$ it holds its memory and
+# hides it. A positive $w$ opens a gate for positive inputs, a negative $w$ for negative ones,
+# and $b$ sets the threshold $x = -b/w$ at which the gate swings. (In lecture 06 the same
+# weights will *close* a subtractive gate.)
+# </details>
+
+# %% [markdown]
+# ## 7. Where LSTMs are used
+#
+# Hochreiter and Schmidhuber designed the LSTM for problems with long time lags, where a
+# vanilla RNN's gradients vanish (lecture 07). Twenty years later, when the subLSTM of lecture
+# 06 was proposed (Costa et al. 2017), LSTMs were state of the art, or close to it, in
+#
+# - **language modelling**: a well-tuned LSTM beat newer architectures (Melis et al. 2017);
+# - **image captioning**: an LSTM writes the caption word by word (Lu et al. 2016);
+# - **speech recognition**: Listen, Attend and Spell (Chan et al. 2016);
+# - **machine translation**: attention over LSTM encoders (Luong et al. 2015); Google's neural
+#   translation system was a deep LSTM (Wu et al. 2016);
+#
+# and they ran inside products such as Apple's Siri, Google Translate and Amazon's Alexa.
+#
+# Since then the **Transformer** (Vaswani et al. 2017) has taken over most large-scale language
+# and translation work: it looks at a whole sequence at once, so its training runs in parallel
+# over time, whereas an LSTM must step through the sequence one element after another.
+# LSTMs remain at home where data arrive one step at a time and the memory must stay small and
+# of fixed size: streaming, on-device speech recognition (He et al. 2019), time series and
+# control, agents trained by reinforcement learning (OpenAI Five; AlphaStar, Vinyals et al.
+# 2019), and models of neural data. And gating lives on: newer recurrent models that do train
+# in parallel, such as the xLSTM (Beck et al. 2024) and selective state-space models like
+# Mamba (Gu & Dao 2023), keep an input-dependent decay of their state, a forget gate by another
+# name.
+#
+# **Think!** Why can a Transformer's training run in parallel over the time steps of a
+# sequence, while an LSTM's cannot?
+#
+# <details><summary>Answer</summary>
+#
+# Every LSTM step needs $h_{t-1}$ and $c_{t-1}$, which the previous step has to compute first:
+# the gates depend on the state, so step $t$ waits for step $t - 1$. A Transformer computes
+# each position from the *inputs* of all positions (through attention), not from a state
+# carried forward, so all positions of a training sequence can be computed at once. The price
+# is memory and compute that grow with the length of the context, where an LSTM keeps a state
+# of fixed size.
+#
+# </details>
+
+# %% [markdown]
 # ## Summary
 #
 # - An LSTM unit is a leaky rate unit whose leak ($f_t$), write ($i_t$) and read ($o_t$) are
@@ -426,7 +618,53 @@ explore.gate_explorer()
 #   axon (output).
 # - Peepholes and coupled gates are wiring choices; `LSTMCell(peephole=True, coupled=True)`.
 # - `gatedrnn.LSTMCell` equals `torch.nn.LSTMCell` with copied weights.
+# - LSTMs carried language, speech and translation until about 2017; Transformers took over
+#   large-scale language work, while LSTMs stay where memory must be small and streaming.
 #
 # **Exercise 3** (`exercises/ex03_lstm.ipynb`): write the LSTM step yourself, check it against
 # `torch.nn.LSTMCell`, and find the rate network inside it. **Next:** lecture 04 couples the
 # gates and arrives at the GRU.
+#
+# ## References and further reading
+#
+# - Ahmadian, Y. (2018). *Notes on LSTMs and GRUs*, section 2 — eqs. 6–13 and the reduction to
+#   the rate network, followed in sections 1 and 3.
+# - Hochreiter, S. & Schmidhuber, J. (1997). Long short-term memory. *Neural Computation* 9,
+#   1735–1780. [doi:10.1162/neco.1997.9.8.1735](https://doi.org/10.1162/neco.1997.9.8.1735)
+# - Gers, F. A., Schmidhuber, J. & Cummins, F. (2000). Learning to forget: continual prediction
+#   with LSTM. *Neural Computation* 12, 2451–2471.
+#   [doi:10.1162/089976600300015015](https://doi.org/10.1162/089976600300015015) — the forget gate.
+# - Gers, F. A. & Schmidhuber, J. (2000). Recurrent nets that time and count. *IJCNN 2000*.
+#   [doi:10.1109/IJCNN.2000.861302](https://doi.org/10.1109/IJCNN.2000.861302) — peepholes.
+# - Greff, K., Srivastava, R. K., Koutník, J., Steunebrink, B. R. & Schmidhuber, J. (2017).
+#   LSTM: a search space odyssey. *IEEE Transactions on Neural Networks and Learning Systems* 28,
+#   2222–2232. [arXiv:1503.04069](https://arxiv.org/abs/1503.04069) — eight variants compared.
+# - Costa, R. P., Assael, Y. M., Shillingford, B., de Freitas, N. & Vogels, T. P. (2017).
+#   Cortical microcircuits as gated-recurrent neural networks. *NeurIPS 30*.
+#   [arXiv:1711.02448](https://arxiv.org/abs/1711.02448) — the mapping of section 4 made
+#   precise; lecture 06.
+# - Olah, C. (2015). *Understanding LSTM networks*.
+#   [colah.github.io](https://colah.github.io/posts/2015-08-Understanding-LSTMs/) — the
+#   classic illustrated walk through the gates.
+# - Goodfellow, I., Bengio, Y. & Courville, A. (2016). *Deep Learning*, section 10.10 (the LSTM
+#   and other gated RNNs). [deeplearningbook.org](https://www.deeplearningbook.org)
+# - Where LSTMs are used (section 7): Melis, G., Dyer, C. & Blunsom, P. (2017), On the state of
+#   the art of evaluation in neural language models,
+#   [arXiv:1707.05589](https://arxiv.org/abs/1707.05589); Lu, J., Xiong, C., Parikh, D. &
+#   Socher, R. (2016), Knowing when to look: adaptive attention via a visual sentinel for image
+#   captioning, [arXiv:1612.01887](https://arxiv.org/abs/1612.01887); Chan, W., Jaitly, N.,
+#   Le, Q. & Vinyals, O. (2016), Listen, attend and spell,
+#   [arXiv:1508.01211](https://arxiv.org/abs/1508.01211); Luong, M.-T., Pham, H. & Manning,
+#   C. D. (2015), Effective approaches to attention-based neural machine translation,
+#   [arXiv:1508.04025](https://arxiv.org/abs/1508.04025); Wu, Y. et al. (2016), Google's neural
+#   machine translation system, [arXiv:1609.08144](https://arxiv.org/abs/1609.08144).
+# - What came after: Vaswani, A. et al. (2017), Attention is all you need,
+#   [arXiv:1706.03762](https://arxiv.org/abs/1706.03762); He, Y. et al. (2019), Streaming
+#   end-to-end speech recognition for mobile devices,
+#   [arXiv:1811.06621](https://arxiv.org/abs/1811.06621); Vinyals, O. et al. (2019),
+#   Grandmaster level in StarCraft II using multi-agent reinforcement learning, *Nature* 575,
+#   350–354, [doi:10.1038/s41586-019-1724-z](https://doi.org/10.1038/s41586-019-1724-z); Beck,
+#   M. et al. (2024), xLSTM: extended long short-term memory,
+#   [arXiv:2405.04517](https://arxiv.org/abs/2405.04517); Gu, A. & Dao, T. (2023), Mamba:
+#   linear-time sequence modeling with selective state spaces,
+#   [arXiv:2312.00752](https://arxiv.org/abs/2312.00752).
