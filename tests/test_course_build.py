@@ -10,7 +10,8 @@ import jupytext
 import nbformat
 import pytest
 
-from gatedrnn import course, grading
+from gatedrnn import grading
+from gatedrnn.instructor import course
 
 ROOT = Path(__file__).resolve().parent.parent
 SEVEN = [

@@ -1,5 +1,6 @@
 """The exercise notebooks as shipped, run in a kernel: every graded check fails in the notebook
-(the cell raises CheckFailed, the kernel survives) and the grader gives every question 0 points.
+(the cell raises CheckFailed, the kernel survives, the cell shows the score table and no
+traceback) and the grader, marking the kernel's raw values, gives every question 0 points.
 
 All seven run in one kernel, each after ``%reset -f`` (an empty namespace, as in a new kernel).
 """
@@ -13,8 +14,9 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from gatedrnn import course, grading
-from gatedrnn.grade import grader_cell, run_cells
+from gatedrnn import grading
+from gatedrnn.instructor import course
+from gatedrnn.instructor.grade import grader_cell, run_cells
 
 ROOT = Path(__file__).resolve().parent.parent
 NAMES = sorted(p.stem for p in (ROOT / "exercises").glob("ex*.ipynb"))
@@ -52,6 +54,7 @@ def test_every_check_cell_fails_on_the_stubs(name, shipped):
         assert run.status == "error", f"{source} did not fail on the stub: {run}"
         assert run.message.startswith("CheckFailed: Exercise"), run.message
         assert "not implemented yet" in run.message
+        assert run.traceback == [run.message], run.traceback  # the table, not our internals
 
 
 @pytest.mark.parametrize("name", NAMES)
@@ -59,9 +62,10 @@ def test_the_grader_gives_the_stubs_nothing(name, shipped):
     graded = [(what, run) for kind, what, run in shipped[name] if kind == "grader"]
     for question, run in graded:
         assert run.status == "ok", run
-        report = json.loads(ast.literal_eval(run.result))
-        assert report["question"] == question
-        assert report["earned"] == 0 and report["points"] > 0
+        records = json.loads(ast.literal_eval(run.result))["records"]
+        report = grading.question(question).replay(records)
+        assert report.earned == 0 and report.points > 0, report.table()
+        assert "not implemented yet" in report.table()
 
 
 def assigned(source: str) -> set[str]:

@@ -1,5 +1,6 @@
 """The grader CLI on notebooks the tests write: full marks, a hostile notebook (it kills its
-kernel, loops forever, raises, patches and deletes check cells, has no outputs) and bad input."""
+kernel after defining an answer, loops forever, raises, patches and deletes check cells, has no
+outputs), an answer that calls what it should write, and bad input."""
 
 from __future__ import annotations
 
@@ -9,7 +10,8 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from gatedrnn import grade, grading
+from gatedrnn import grading
+from gatedrnn.instructor import grade
 
 ROOT = Path(__file__).resolve().parent.parent
 SOLUTION = ROOT / "solutions" / "ex03_lstm.ipynb"
@@ -25,12 +27,13 @@ def hostile(path: Path) -> Path:
     for cell in nb.cells:
         if cell.cell_type == "code":
             cell.outputs, cell.execution_count = [], None
-    code_cell(nb, "google.colab").source = "import os\nos._exit(1)  # the kernel dies"
     imports = nb.cells.index(code_cell(nb, "from gatedrnn import grading"))
     nb.cells[imports + 1 : imports + 1] = [
         nbformat.v4.new_code_cell("while True:\n    pass"),
         nbformat.v4.new_code_cell("raise ValueError('a bug in a cell')"),
     ]
+    fixed = nb.cells.index(code_cell(nb, "def lstm_fixed_gates_step("))
+    nb.cells.insert(fixed + 1, nbformat.v4.new_code_cell("import os\nos._exit(1)  # kills the kernel"))
     step = code_cell(nb, "def lstm_step(")
     step.source = step.source.replace("c_t = f * c_prev + i * z", "c_t = c_prev + i * z")
     code_cell(
@@ -62,12 +65,13 @@ def hostile_grade(tmp_path_factory) -> grade.Grade:
 def test_the_grader_survives_and_grades_with_its_own_checks(hostile_grade):
     scores = {q.question: q.earned for q in hostile_grade.questions}
     # 3.1: the forget gate is missing (only the shape point), whatever the patched check said
-    # 3.2: loops forever while being checked; 3.3: right, though its check cell was deleted
+    # 3.2: loops forever while being checked; 3.3: right, though its check cell was deleted and
+    # a later cell killed the kernel: the cells before that one ran again in a new kernel
     assert scores == {"3.1": 1, "3.2": 0, "3.3": 4}
     feedback = {q.question: q.items[-1].feedback for q in hostile_grade.questions}
     assert "did not finish within 3 s" in feedback["3.2"]
     notes = "\n".join(hostile_grade.notes)
-    assert "the kernel died" in notes
+    assert "('import os'): killed the kernel; a new kernel ran the" in notes
     assert "did not finish within 3 s and was interrupted" in notes
     assert "ValueError: a bug in a cell" in notes
     assert not hostile_grade.passed

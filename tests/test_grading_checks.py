@@ -14,7 +14,8 @@ import numpy as np
 import pytest
 import torch
 
-from gatedrnn import course, grading
+from gatedrnn import grading
+from gatedrnn.instructor import course
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -613,12 +614,14 @@ def test_checks_leave_the_global_random_state_alone(solved):
     assert (torch.rand(1).item(), np.random.rand()) == before
 
 
-def test_reports_are_json_for_the_grader(solved):
+def test_a_probe_returns_raw_values_and_the_replay_marks_them(solved):
     scope = {"lstm_step": solved["ex03_lstm"]["lstm_step"]}
-    data = json.loads(grading.grade_in_namespace("3.1", scope))
-    assert data["passed"] and data["earned"] == data["points"] == 5
-    data = json.loads(grading.grade_in_namespace("3.2", scope))
-    assert data["earned"] == 0 and "lstm_forward is not defined" in data["items"][0]["feedback"]
+    data = json.loads(grading.probe_in_namespace("3.1", scope))
+    assert set(data) == {"records"} and all(set(r) == {"value"} for r in data["records"])
+    assert "passed" not in json.dumps(data) and "earned" not in json.dumps(data)
+    report = grading.question("3.1").replay(data["records"])
+    assert report.passed and report.earned == report.points == 5
+    assert json.loads(grading.probe_in_namespace("3.2", scope)) == {"missing": ["lstm_forward"]}
 
 
 def test_feedback_names_the_mistake_without_the_answer(solved):

@@ -9,8 +9,15 @@ It prints the score table when every point is earned, and otherwise raises :clas
 (an ``AssertionError``) whose message is the table: which property failed (a shape, a value at a
 sample point, a gradient, a training result), by how much, and a hint, never the answer.
 
-``check_x.run(fn)`` returns the :class:`Report` without printing or raising (tests, grader);
+``check_x.run(fn)`` returns the :class:`Report` without printing or raising (tests);
 ``EXERCISES["ex03_lstm"]`` lists an exercise's checks in question order.
+
+The check cells give immediate feedback in the student's own kernel, so a student can change
+what they say. The verdict that counts comes from the grader
+(``python -m gatedrnn.instructor.grade``): in the student's kernel it only asks for the raw
+values of the student's functions (:meth:`Check.probe`), and marks them in its own process
+(:meth:`Check.replay`). This package holds no readable answers: references come from PyTorch
+and the library, and the plausible mistakes behind its diagnoses from the instructor's tools.
 """
 
 from ._core import (
@@ -21,8 +28,11 @@ from ._core import (
     Item,
     Report,
     Sheet,
-    grade_in_namespace,
+    probe_in_namespace,
     question,
+    reference,
+    show_failures_plainly,
+    substitution_note,
 )
 from .bptt import check_gradient_norms, check_rnn_backward, check_rnn_forward
 from .gru import check_gru_jacobian, check_gru_step, check_simple_gru_step
@@ -40,8 +50,10 @@ __all__ = [
     "Item",
     "Report",
     "Sheet",
-    "grade_in_namespace",
+    "probe_in_namespace",
     "question",
+    "reference",
+    "substitution_note",
     "check_softmax",
     "check_forward",
     "check_backward",
@@ -63,3 +75,5 @@ __all__ = [
     "check_vogels_rule",
     "check_simulate_neuron",
 ]
+
+show_failures_plainly()

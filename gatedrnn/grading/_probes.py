@@ -70,47 +70,84 @@ def grads_match(
     """Autograd through the student's function equals autograd through the reference.
 
     Both get fresh leaf copies of ``inputs`` (passed positionally, in order); the loss is
-    ``Σ_k <out_k, u_k>`` with fixed random ``u_k``, so every output and every input counts.
-    ``student`` is called through ``sheet.call``. Feedback names the input whose gradient is off.
+    ``Σ_k <out_k, u_k>`` with fixed random ``u_k`` shaped like the reference's outputs, so every
+    output and every input counts. The student's side runs in the student's kernel and returns
+    its gradients as raw values (:meth:`Sheet.probe`); they are compared where the sheet marks.
+    Feedback names the input whose gradient is off.
     """
     gen = seeded(seed)
-    weights: list[Tensor] = []
+    leaves = [t.detach().clone().requires_grad_(True) for t in inputs.values()]
+    outs = reference(*leaves)
+    outs = outs if isinstance(outs, (tuple, list)) else (outs,)
+    directions = [randn(gen, *o.shape) for o in outs]
+    loss = sum((o * u).sum() for o, u in zip(outs, directions, strict=True))
+    expected = dict(zip(inputs, torch.autograd.grad(loss, leaves), strict=True))
 
-    def grads(fn: Callable[..., Sequence[Tensor]], via_sheet: bool) -> dict[str, Tensor] | str:
+    def student_grads() -> dict[str, Tensor] | str:
         leaves = [t.detach().clone().requires_grad_(True) for t in inputs.values()]
-        outs = sheet.call(fn, *leaves) if via_sheet else fn(*leaves)
+        label = getattr(student, "__name__", "your function")
+        try:
+            outs = student(*leaves)
+        except Exception as exc:  # a bug already reported by the value checks
+            return f"{label} raised {type(exc).__name__}: {exc}"
         outs = outs if isinstance(outs, (tuple, list)) else (outs,)
         if not all(isinstance(o, Tensor) for o in outs):
             return "your function must return torch tensors for autograd to flow"
-        if not weights:  # the reference fixes the random directions u_k
-            weights.extend(randn(gen, *o.shape) for o in outs)
-        if [o.shape for o in outs] != [u.shape for u in weights]:
+        if [o.shape for o in outs] != [u.shape for u in directions]:
             return "your outputs have the wrong shapes"
-        loss = sum((o * u).sum() for o, u in zip(outs, weights, strict=True))
+        loss = sum((o * u.to(o.dtype)).sum() for o, u in zip(outs, directions, strict=True))
         if not isinstance(loss, Tensor) or not loss.requires_grad:
             return (
                 "autograd cannot differentiate your outputs: build them with torch operations "
                 "on the inputs (no .detach(), .item(), .numpy() or torch.tensor(...) copies)"
             )
-        found = torch.autograd.grad(loss, leaves, allow_unused=True)
+        try:
+            found = torch.autograd.grad(loss, leaves, allow_unused=True)
+        except RuntimeError as exc:  # e.g. in-place operations that break autograd
+            return f"autograd failed through your function: {exc}"
         return {
-            name: torch.zeros_like(leaf) if g is None else g
+            name: torch.zeros_like(leaf) if g is None else g.detach()
             for (name, leaf), g in zip(zip(inputs, leaves, strict=True), found, strict=True)
         }
 
-    expected = grads(reference, via_sheet=False)
-    assert isinstance(expected, dict)
-    try:
-        got = grads(student, via_sheet=True)
-    except RuntimeError as exc:  # e.g. in-place operations that break autograd
-        got = f"autograd failed through your function: {exc}"
+    got = sheet.probe(student_grads)
+    if not sheet.marks:
+        return False
     if isinstance(got, str):
         return sheet.expect(False, description, points, f"{got}. {hint}")
+    if not isinstance(got, dict) or set(got) != set(expected):
+        return sheet.expect(False, description, points, f"no gradients came back. {hint}")
     wrong = []
     for name, g in got.items():
-        if g.shape != expected[name].shape or not torch.allclose(
-            g.to(DTYPE), expected[name], rtol=1e-6, atol=1e-9
+        if (
+            not isinstance(g, Tensor)
+            or g.shape != expected[name].shape
+            or not torch.allclose(g.to(DTYPE), expected[name], rtol=1e-6, atol=1e-9)
         ):
             wrong.append(name)
     feedback = f"the gradient with respect to {', '.join(wrong)} is wrong. {hint}"
     return sheet.expect(not wrong, description, points, feedback)
+
+
+def mistakes(name: str, *args: Any, pick: Callable[[Any], Any] | None = None):
+    """The plausible wrong values of ``gatedrnn.instructor.mistakes.<name>(*args)``, computed
+    only when a value is wrong (a function for :meth:`Sheet.close`); ``pick`` selects one part of
+    each. Empty where the course was released without the instructor's module."""
+
+    def compute() -> dict[str, Any]:
+        module = instructor_module()
+        if module is None:
+            return {}
+        found = getattr(module, name)(*args)
+        return {k: pick(v) for k, v in found.items()} if pick else found
+
+    return compute
+
+
+def instructor_module():
+    """:mod:`gatedrnn.instructor.mistakes`, or None in a student release that leaves it out."""
+    try:
+        from ..instructor import mistakes as module
+    except ImportError:
+        return None
+    return module

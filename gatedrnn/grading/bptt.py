@@ -11,7 +11,8 @@ import numpy as np
 import torch
 
 from ..derive import gradcheck
-from ._core import Sheet, StudentError, check
+from ._core import Sheet, StudentError, _as_array, check, reference
+from ._probes import mistakes
 
 T, B, I, H = 5, 3, 4, 6
 
@@ -39,12 +40,10 @@ def _torch_hs(x, h0, W, R, b) -> torch.Tensor:
     return hs
 
 
-def _numpy_hs(x, h0, W, R, b, transposed: bool = False) -> np.ndarray:
-    h, hs = h0, []
-    for x_t in x:
-        h = np.tanh(x_t @ W.T + h @ (R if transposed else R.T) + b)
-        hs.append(h)
-    return np.stack(hs)
+def _hs(x, h0, W, R, b) -> np.ndarray:
+    """h_1 … h_T of torch.nn.RNN with these NumPy weights, as NumPy."""
+    with torch.no_grad():
+        return _torch_hs(*(torch.as_tensor(a, dtype=torch.float64) for a in (x, h0, W, R, b))).numpy()
 
 
 @check("7.1", "the forward pass of a vanilla RNN", points=3, exercise="ex07_bptt")
@@ -53,8 +52,7 @@ def check_rnn_forward(sheet: Sheet, rnn_forward) -> None:
     x, h0, W, R, b = _point(seed=51)
     hs = sheet.call(rnn_forward, x.copy(), h0.copy(), W.copy(), R.copy(), b.copy())
     sheet.shape("hs", hs, (T, B, H), 1, "(T, B, H)")
-    with torch.no_grad():
-        reference = _torch_hs(*(torch.tensor(a) for a in (x, h0, W, R, b))).numpy()
+    reference = _hs(x, h0, W, R, b)
     sheet.close(
         "hs",
         hs,
@@ -63,42 +61,8 @@ def check_rnn_forward(sheet: Sheet, rnn_forward) -> None:
         2,
         hint="Hint: for a batch of row vectors, W x_t is x_t @ W.T and R h_{t-1} is "
         "h_prev @ R.T; start from h0 and store each new h_t.",
-        mistakes={
-            "the states are shifted by one step: hs[0] must be h_1, computed from x_1 "
-            "(h_0 is the initial state, not an output).": np.concatenate(
-                [h0[None], reference[:-1]]
-            ),
-            "R acts transposed: R h_{t-1} is h_prev @ R.T for row vectors.": _numpy_hs(
-                x, h0, W, R, b, transposed=True
-            ),
-            "tanh is missing.": _linear_hs(x, h0, W, R, b),
-        },
+        mistakes=mistakes("rnn_forward", x, h0, W, R, b, reference),
     )
-
-
-def _linear_hs(x, h0, W, R, b) -> np.ndarray:
-    h, hs = h0, []
-    for x_t in x:
-        h = x_t @ W.T + h @ R.T + b
-        hs.append(h)
-    return np.stack(hs)
-
-
-def _bptt(x, h0, W, R, b, hs, dhs, *, mistake: str = ""):
-    """Hand-written BPTT (dW, dR, db, dh0), optionally with one named mistake."""
-    dW, dR, db = np.zeros_like(W), np.zeros_like(R), np.zeros_like(b)
-    carry = np.zeros_like(h0)  # ∂L/∂h_t through h_{t+1}
-    for t in reversed(range(len(x))):
-        h_prev = h0 if t == 0 else hs[t - 1]
-        delta = dhs[t] + (0 if mistake == "truncated" else carry)
-        da = delta * (1 - hs[t] ** 2)  # (B, H)
-        dW += da.T @ x[t]
-        dR += da.T @ (hs[t] if mistake == "same step" else h_prev)
-        db += da.sum(axis=0)
-        carry = da @ (R.T if mistake == "transposed" else R)
-        if mistake == "sign":
-            carry = -carry
-    return dW, dR, db, carry
 
 
 @check("7.2", "backpropagation through time", points=6, exercise="ex07_bptt")
@@ -109,7 +73,7 @@ def check_rnn_backward(sheet: Sheet, rnn_backward) -> None:
     ``L = Σ_t <dhs[t-1], h_t>``.
     """
     x, h0, W, R, b = _point(seed=52)
-    hs = _numpy_hs(x, h0, W, R, b)
+    hs = _hs(x, h0, W, R, b)
     dhs = np.random.default_rng(53).normal(size=hs.shape)
     args = [a.copy() for a in (x, h0, W, R, b, hs, dhs)]
     grads = sheet.unpack(sheet.call(rnn_backward, *args), ("dW", "dR", "db", "dh0"), "rnn_backward")
@@ -121,25 +85,10 @@ def check_rnn_backward(sheet: Sheet, rnn_backward) -> None:
         1,
         f"expected {wanted}; got {shapes}. Hint: sum the batch out of every gradient but dh0.",
     )
-    if shapes != wanted:
-        raise StudentError("the values cannot be compared until the shapes are right.")
     leaves = [torch.tensor(a, requires_grad=True) for a in (W, R, b, h0)]
     hs_t = _torch_hs(torch.tensor(x), leaves[3], *leaves[:3])
     loss = (hs_t * torch.tensor(dhs)).sum()
     ref = [g.numpy() for g in torch.autograd.grad(loss, leaves)]
-    wrong = {
-        name: _bptt(x, h0, W, R, b, hs, dhs, mistake=name)
-        for name in ("truncated", "same step", "transposed", "sign")
-    }
-    diagnoses = {
-        "truncated": "only the loss at the same step is used: ∂L/∂h_t also collects "
-        "everything later, through h_{t+1}.",
-        "same step": "dR pairs da_t with h_t; R multiplies h_{t-1}, so dR += da_tᵀ h_{t-1} "
-        "(an off-by-one in time).",
-        "transposed": "the gradient is passed back through Rᵀ where R belongs (for row "
-        "vectors, ∂L/∂h_{t-1} = da_t @ R).",
-        "sign": "the gradient passed back to h_{t-1} has the wrong sign.",
-    }
     hints = (
         "Hint: da_t = δ_t ⊙ (1 − h_t²) with δ_t = ∂L/∂h_t; dW sums da_tᵀ x_t over t.",
         "Hint: dR sums da_tᵀ h_{t-1} over t, with h_0 at the first step.",
@@ -154,15 +103,21 @@ def check_rnn_backward(sheet: Sheet, rnn_backward) -> None:
             f"{name} equals autograd's",
             1,
             hint=hints[k],
-            mistakes={diagnoses[m]: values[k] for m, values in wrong.items()},
+            factor=("B", B) if name != "dh0" else None,
+            mistakes=mistakes("rnn_backward", k, x, h0, W, R, b, hs, dhs),
         )
+    if not sheet.marks:
+        return
+    grads = [_as_array(g) for g in grads]
+    if [getattr(g, "shape", None) for g in grads] != wanted:
+        raise StudentError("finite differences need gradients of the right shapes.")
     report = gradcheck(
-        lambda W, R, b, h0: float(np.sum(_numpy_hs(x, h0, W, R, b) * dhs)),
+        lambda W, R, b, h0: float(np.sum(_hs(x, h0, W, R, b) * dhs)),
         W,
         R,
         b,
         h0,
-        grads=[np.asarray(g, dtype=np.float64) for g in grads],
+        grads=grads,
         names=["W", "R", "b", "h0"],
         verbose=False,
     )
@@ -175,11 +130,13 @@ def check_rnn_backward(sheet: Sheet, rnn_backward) -> None:
 
 
 def _norms_autograd(x, h0, W, R, b) -> np.ndarray:
-    """‖∂L/∂h_t‖ for t = 1 … T with L = Σ h_T, from autograd."""
+    """‖∂L/∂h_t‖ for t = 1 … T with L = Σ h_T, from autograd through torch.nn.RNNCell."""
+    cell = torch.nn.RNNCell(W.shape[1], W.shape[0]).double()
     x, W, R, b = (torch.tensor(a) for a in (x, W, R, b))
+    weights = {"weight_ih": W, "weight_hh": R, "bias_ih": b, "bias_hh": torch.zeros_like(b)}
     h, states = torch.tensor(h0, requires_grad=True), []
     for x_t in x:
-        h = torch.tanh(x_t @ W.T + h @ R.T + b)
+        h = torch.func.functional_call(cell, weights, (x_t, h))
         h.retain_grad()
         states.append(h)
     states[-1].sum().backward()
@@ -217,3 +174,9 @@ def check_gradient_norms(sheet: Sheet, gradient_norms) -> None:
                 ),
             },
         )
+
+
+@reference("rnn_forward", "7.1")
+def _course_rnn_forward(x, h0, W, R, b):
+    """The course's forward pass: torch.nn.RNN with these weights, as NumPy."""
+    return _hs(x, h0, W, R, b)

@@ -9,11 +9,12 @@ from __future__ import annotations
 import torch
 from torch import Tensor
 
-from ..cells import RateCell
-from ._core import Sheet, check
+from ..cells import LSTMCell, RateCell
+from ._core import Sheet, check, reference
 from ._probes import (
     fused_weights,
     grads_match,
+    mistakes,
     randn,
     randomize,
     seeded,
@@ -23,35 +24,9 @@ from ._probes import (
 
 B, I, H, T = 3, 4, 5, 6
 _GATE_HINT = (
-    "Hint: the fused blocks are stacked in the order (i, f, z, o) along dim 1 of the "
+    f"Hint: the fused blocks are stacked in the order {LSTMCell.gate_order} along dim 1 of the "
     "pre-activations W x_t + R h_{t-1} + b, which have shape (B, 4H)."
 )
-
-
-def _variants(x, h, c, W, R, bi, bh) -> dict[str, tuple[Tensor, Tensor]]:
-    """(h_t, c_t) of plausible wrong LSTM steps, keyed by a diagnosis."""
-    a = x @ W.T + bi + h @ R.T + bh
-    a_i, a_f, a_z, a_o = a.chunk(4, dim=1)
-    i, f, o, z = a_i.sigmoid(), a_f.sigmoid(), a_o.sigmoid(), a_z.tanh()
-    c_ok = f * c + i * z
-    c_noforget = c + i * z
-    c_swap_if = i * c + f * z
-    c_izo = f * c + i * a_o.tanh()  # blocks read as (i, f, o, z)
-    c_sigz = f * c + i * a_z.sigmoid()
-    return {
-        "the forget gate is missing: c_{t-1} reaches c_t only through f_t.": (
-            o * c_noforget.tanh(),
-            c_noforget,
-        ),
-        "the input and forget gates are swapped.": (o * c_swap_if.tanh(), c_swap_if),
-        "the blocks are read in the order (i, f, o, z); PyTorch's order is (i, f, z, o).": (
-            a_z.sigmoid() * c_izo.tanh(),
-            c_izo,
-        ),
-        "the candidate z_t went through σ; it uses φ1 = tanh.": (o * c_sigz.tanh(), c_sigz),
-        "h_t misses φ2: h_t = o_t ⊙ tanh(c_t).": (o * c_ok, c_ok),
-        "h_t uses the old cell state c_{t-1} instead of c_t.": (o * c.tanh(), c_ok),
-    }
 
 
 def _lstm_point(seed: int):
@@ -77,7 +52,7 @@ def check_lstm_step(sheet: Sheet, lstm_step) -> None:
         f"{tuple(getattr(h, 'shape', ()))} and {tuple(getattr(c, 'shape', ()))}. "
         "Hint: x_t @ W.T maps (B, I) to (B, 4H); split that into four (B, H) blocks.",
     )
-    variants = _variants(x, h0, c0, *weights)
+    variants = ("lstm_step", x, h0, c0, *weights)
     sheet.close(
         "c_t",
         c,
@@ -85,7 +60,7 @@ def check_lstm_step(sheet: Sheet, lstm_step) -> None:
         "c_t equals torch.nn.LSTMCell's cell state at a sample point",
         2,
         hint="Hint: c_t = f_t ⊙ c_{t-1} + i_t ⊙ z_t. " + _GATE_HINT,
-        mistakes={k: v[1] for k, v in variants.items()},
+        mistakes=mistakes(*variants, pick=lambda v: v[1]),
     )
     sheet.close(
         "h_t",
@@ -94,7 +69,7 @@ def check_lstm_step(sheet: Sheet, lstm_step) -> None:
         "h_t equals torch.nn.LSTMCell's output at the same point",
         1,
         hint="Hint: h_t = o_t ⊙ φ2(c_t) with σ for the gate and tanh for φ2.",
-        mistakes={k: v[0] for k, v in variants.items()},
+        mistakes=mistakes(*variants, pick=lambda v: v[0]),
     )
     grads_match(
         sheet,
@@ -177,7 +152,6 @@ def check_lstm_fixed_gates(sheet: Sheet, lstm_fixed_gates_step) -> None:
             _, (s_ref,) = cell(x, cell.state_type(c0))
         c = sheet.call(lstm_fixed_gates_step, x, c0, W, R, b, z, phi1, phi2)
         other = "φ2 = identity, φ1 = tanh" if form == "rate" else "φ1 = identity, φ2 = ReLU"
-        swapped = z * c0 + (1 - z) * phi1(phi2(c0) @ R.T + x @ W.T + b)
         sheet.close(
             "c_t",
             c,
@@ -186,10 +160,16 @@ def check_lstm_fixed_gates(sheet: Sheet, lstm_fixed_gates_step) -> None:
             2,
             hint="Hint: fix o_t = 1, i_t = z and f_t = 1 - z in the LSTM step; h_{t-1} is then "
             "φ2(c_{t-1}).",
-            mistakes={
-                "i and f are swapped: i_t = z (the new input's share), f_t = 1 - z.": swapped,
-                "φ1 and φ2 are swapped: φ2 acts on c_{t-1}, φ1 on the summed input.": (
-                    (1 - z) * c0 + z * phi2(phi1(c0) @ R.T + x @ W.T + b)
-                ),
-            },
+            mistakes=mistakes("fixed_gates", x, c0, W, R, b, z, phi1, phi2),
         )
+
+
+_LSTM_CELL = torch.nn.LSTMCell(1, 1)
+
+
+@reference("lstm_step", "3.1")
+def _course_lstm_step(x_t, h_prev, c_prev, weight_ih, weight_hh, bias_ih, bias_hh):
+    """The course's one LSTM step (torch.nn.LSTMCell run with the given weights)."""
+    weights = {"weight_ih": weight_ih, "weight_hh": weight_hh, "bias_ih": bias_ih}
+    weights["bias_hh"] = bias_hh
+    return torch.func.functional_call(_LSTM_CELL, weights, (x_t, (h_prev, c_prev)))

@@ -2,8 +2,9 @@
 
 Examples are the columns of ``x`` (n × p); ``W`` (m × n), ``b`` (m × 1), ``h' = Wx + b``,
 ``h = tanh(h')``, ``V`` (q × m), ``c`` (q × 1), ``y = softmax(Vh + c)`` (q × p). References:
-PyTorch (softmax, autograd), :func:`gatedrnn.derive.gradcheck` (finite differences), and
-the 8×8 digits of :func:`gatedrnn.tasks.load_digits` (offline) for training.
+PyTorch's softmax, the library's own network (:mod:`gatedrnn.mlp`, forward and backward),
+:func:`gatedrnn.derive.gradcheck` (finite differences), and the 8×8 digits of
+:func:`gatedrnn.tasks.load_digits` (offline) for training.
 """
 
 from __future__ import annotations
@@ -11,9 +12,11 @@ from __future__ import annotations
 import numpy as np
 import torch
 
+from .. import mlp
 from ..derive import gradcheck
 from ..tasks import load_digits
-from ._core import Sheet, StudentError, check
+from ._core import Sheet, StudentError, _as_array, check, reference
+from ._probes import mistakes
 
 N, M, Q, P = 6, 5, 4, 7  # features, hidden units, classes, examples: all different
 
@@ -27,21 +30,24 @@ def _point(seed: int):
     return x, W, b, V, c, labels
 
 
-def _torch_forward(x, W, b, V, c):
-    h_pre = W @ x + b
-    h = torch.tanh(h_pre)
-    y_pre = V @ h + c
-    return h_pre, h, torch.softmax(y_pre, dim=0)
+def _reference(x, W, b, V, c):
+    """h', h and y of the library's network (gatedrnn.mlp)."""
+    y, cache = mlp.forward(mlp.Params(W, b, V, c), x)
+    return cache.h_pre, cache.h, y
 
 
-def _loss(x, labels, W, b, V, c):
-    """Mean cross-entropy of the labels (torch, for autograd)."""
-    y_pre = V @ torch.tanh(W @ x + b) + c  # (q, p)
-    return torch.nn.functional.cross_entropy(y_pre.T, torch.as_tensor(labels))
-
-
-def _t(*arrays):
-    return [torch.tensor(a, dtype=torch.float64) for a in arrays]
+def _fit(value, shape) -> np.ndarray:
+    """``value`` as an array of ``shape`` when it holds that many numbers in a squeezed shape
+    ((m,) for (m, 1)): a wrong shape costs the shape point only."""
+    array = _as_array(value)
+    if array is None:
+        raise StudentError(f"expected arrays; got {type(value).__name__}.")
+    if array.shape != tuple(shape) and array.size == int(np.prod(shape)):
+        if tuple(d for d in array.shape if d != 1) == tuple(d for d in shape if d != 1):
+            array = array.reshape(shape)
+    if array.shape != tuple(shape):
+        raise StudentError("the values cannot be compared until the shapes are right.")
+    return array
 
 
 @check("1.1", "a column-wise softmax", points=4, exercise="ex01_mlp")
@@ -86,7 +92,7 @@ def check_forward(sheet: Sheet, forward) -> None:
     x, W, b, V, c, _ = _point(seed=12)
     out = sheet.call(forward, x.copy(), W.copy(), b.copy(), V.copy(), c.copy())
     h_pre, h, y = sheet.unpack(out, ("h_pre", "h", "y"), "forward")
-    ref_pre, ref_h, ref_y = (t.numpy() for t in _torch_forward(*_t(x, W, b, V, c)))
+    ref_pre, ref_h, ref_y = _reference(x, W, b, V, c)
     shapes = [getattr(v, "shape", None) for v in (h_pre, h, y)]
     sheet.expect(
         shapes == [(M, P), (M, P), (Q, P)],
@@ -120,7 +126,7 @@ def check_forward(sheet: Sheet, forward) -> None:
         "y = softmax(Vh + c), column by column",
         1,
         hint="Hint: y' = Vh + c (q × p), then your softmax of question 1.1.",
-        mistakes={"the bias c is missing.": torch.softmax(torch.tensor(V @ ref_h), 0).numpy()},
+        mistakes=lambda: {"the bias c is missing.": mlp.softmax(V @ ref_h)},
     )
 
 
@@ -130,11 +136,8 @@ def check_backward(sheet: Sheet, backward) -> None:
     x, W, b, V, c, labels = _point(seed=13)
     out = sheet.call(backward, x.copy(), labels.copy(), W.copy(), b.copy(), V.copy(), c.copy())
     grads = sheet.unpack(out, ("dW", "db", "dV", "dc"), "backward")
-    params = _t(W, b, V, c)
-    for p in params:
-        p.requires_grad_(True)
-    loss = _loss(torch.tensor(x), labels, *params)
-    ref = [g.numpy() for g in torch.autograd.grad(loss, params)]
+    params = mlp.Params(W, b, V, c)
+    ref = mlp.backward(params, mlp.forward(params, x)[1], labels)  # the library's, by hand
     shapes = [getattr(g, "shape", None) for g in grads]
     wanted = [p.shape for p in (W, b, V, c)]
     sheet.expect(
@@ -145,9 +148,7 @@ def check_backward(sheet: Sheet, backward) -> None:
         "Hint: the gradient of a sum over columns (examples) sums over p, e.g. with "
         "axis=1, keepdims=True.",
     )
-    if shapes != wanted:
-        raise StudentError("the values cannot be compared until the shapes are right.")
-    dW, db, dV, dc = (np.asarray(g, dtype=np.float64) for g in grads)
+    dW, db, dV, dc = (_fit(g, shape) for g, shape in zip(grads, wanted, strict=True))
     ref_out = np.concatenate([ref[2], ref[3]], axis=1)  # [dV, dc]
     sheet.close(
         "(dV, dc)",
@@ -157,11 +158,8 @@ def check_backward(sheet: Sheet, backward) -> None:
         1,
         hint="Hint: for softmax with cross-entropy dy' = (y − Y)/p, with Y the one-hot labels; "
         "then dV = dy' hᵀ and dc sums dy' over the examples.",
-        mistakes={
-            "the gradient of the summed loss, not of the mean over the p examples.": P * ref_out
-        },
+        factor=("p", P),
     )
-    h_pre = W @ x + b
     sheet.close(
         "(dW, db)",
         np.concatenate([dW, db], axis=1),
@@ -170,17 +168,13 @@ def check_backward(sheet: Sheet, backward) -> None:
         2,
         hint="Hint: dh = Vᵀ dy', dh' = dh ⊙ f'(h') with f'(h') = 1 − tanh(h')² = 1 − h², "
         "then dW = dh' xᵀ and db sums dh' over the examples.",
-        mistakes={
-            "the derivative of tanh is missing: dh' = dh ⊙ f'(h').": _dw_db(
-                x, labels, W, b, V, c, np.ones_like(h_pre)
-            ),
-            "f'(h') was taken as 1 − h'²; for tanh it is 1 − tanh(h')² = 1 − h².": _dw_db(
-                x, labels, W, b, V, c, 1 - h_pre**2
-            ),
-        },
+        factor=("p", P),
+        mistakes=mistakes("backward_dw_db", x, labels, W, b, V, c),
     )
+    if not sheet.marks:
+        return
     report = gradcheck(
-        lambda W, b, V, c: _loss(torch.tensor(x), labels, *_t(W, b, V, c)).item(),
+        lambda W, b, V, c: _loss(x, labels, W, b, V, c),
         W,
         b,
         V,
@@ -198,17 +192,10 @@ def check_backward(sheet: Sheet, backward) -> None:
     )
 
 
-def _dy(x, labels, W, b, V, c):
-    _, _, y = (t.numpy() for t in _torch_forward(*_t(x, W, b, V, c)))
-    Y = np.zeros_like(y)
-    Y[labels, np.arange(y.shape[1])] = 1.0
-    return (y - Y) / y.shape[1]
-
-
-def _dw_db(x, labels, W, b, V, c, fprime):
-    """[dW, db] of backpropagation with ``fprime`` standing for f'(h')."""
-    dh_pre = (V.T @ _dy(x, labels, W, b, V, c)) * fprime
-    return np.concatenate([dh_pre @ x.T, dh_pre.sum(axis=1, keepdims=True)], axis=1)
+def _loss(x, labels, W, b, V, c) -> float:
+    """Mean cross-entropy of the library's network."""
+    y, _ = mlp.forward(mlp.Params(W, b, V, c), x)
+    return mlp.cross_entropy(y, labels)
 
 
 def digits() -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
@@ -220,12 +207,6 @@ def digits() -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
         images.x_test.reshape(len(images.x_test), -1).T.astype(np.float64),
         images.y_test,
     )
-
-
-def _accuracy(params, x, labels) -> float:
-    W, b, V, c = (np.asarray(p, dtype=np.float64) for p in params)
-    y = V @ np.tanh(W @ x + b) + c
-    return float(np.mean(y.argmax(axis=0) == labels))
 
 
 @check("1.4", "training by stochastic gradient descent", points=4, exercise="ex01_mlp")
@@ -244,10 +225,12 @@ def check_training(sheet: Sheet, train) -> None:
         1,
         f"for 64 features, m = {m} and 10 classes expected shapes {wanted}; got {shapes}.",
     )
-    if shapes != wanted:
-        raise StudentError("the accuracy cannot be measured until the shapes are right.")
+    if not sheet.marks:
+        return
+    trained = mlp.Params(*(_fit(p, shape) for p, shape in zip(params, wanted, strict=True)))
     with np.errstate(all="ignore"):
-        train_acc, test_acc = _accuracy(params, x_train, y_train), _accuracy(params, x_test, y_test)
+        train_acc = mlp.accuracy(trained, x_train, y_train)
+        test_acc = mlp.accuracy(trained, x_test, y_test)
     hint = (
         "Hint: in every epoch go through the examples in mini-batches of batch_size columns; "
         "for each, compute the gradients and move every parameter by -lr times its gradient."
@@ -264,3 +247,18 @@ def check_training(sheet: Sheet, train) -> None:
         2,
         f"held-out accuracy {test_acc:.0%} (training {train_acc:.0%}). {hint}",
     )
+
+
+@reference("softmax", "1.1")
+def _course_softmax(y_pre):
+    return mlp.softmax(np.asarray(y_pre, dtype=np.float64))
+
+
+@reference("forward", "1.2")
+def _course_forward(x, W, b, V, c):
+    return _reference(x, W, b, V, c)
+
+
+@reference("backward", "1.3")
+def _course_backward(x, labels, W, b, V, c):
+    return tuple(mlp.loss_and_grads(mlp.Params(W, b, V, c), x, labels)[1])

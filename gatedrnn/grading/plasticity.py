@@ -2,8 +2,9 @@
 
 One rate neuron, ``y = [I_E - I_I]_+`` with ``I_E = w_E · x_E / N_E`` and ``I_I = w_I · x_I / N_I``;
 after each step every inhibitory weight moves by ``Δw = η x (y - ρ0)`` and is kept >= 0 (Vogels et
-al., Science 2011). References: :func:`gatedrnn.plasticity.vogels_rule`, a loop written here,
-and the inputs of :func:`gatedrnn.plasticity.group_signals` (signal groups shared by E and I).
+al., Science 2011). References: :func:`gatedrnn.plasticity.vogels_rule`, the instructor's loop
+(:mod:`gatedrnn.instructor.mistakes`, left out of a student release, where the course's grader
+checks that property), and the inputs of :func:`gatedrnn.plasticity.group_signals`.
 """
 
 from __future__ import annotations
@@ -11,7 +12,8 @@ from __future__ import annotations
 import numpy as np
 
 from .. import plasticity
-from ._core import Sheet, StudentError, check
+from ._core import Item, Sheet, StudentError, check, reference
+from ._probes import instructor_module, mistakes
 
 N_I = 6
 
@@ -51,18 +53,6 @@ def check_vogels_rule(sheet: Sheet, vogels_rule) -> None:
     )
 
 
-def _reference(x_e, x_i, w_e, w_i, rho0, eta, *, mistake: str = ""):
-    """The neuron's loop: rates (T,) and the final inhibitory weights (N_I,)."""
-    y, w_i = np.zeros(len(x_e)), w_i.copy()
-    for t in range(len(x_e)):
-        drive = w_e @ x_e[t] / len(w_e) - w_i @ x_i[t] / len(w_i)
-        y[t] = drive if mistake == "no rectification" else max(drive, 0.0)
-        w_i = w_i + plasticity.vogels_rule(x_i[t], y[t], rho0, eta)
-        if mistake != "no clipping":
-            w_i = np.maximum(w_i, 0.0)
-    return y, w_i
-
-
 def _inputs(seconds: float, n_groups: int, n_e: int, n_i: int, seed: int):
     """Presynaptic rates x_E (T, N_E), x_I (T, N_I) in Hz, tuned w_E, groups of E and I."""
     signals = plasticity.group_signals(seconds, n_groups=n_groups, seed=seed)  # (T, G)
@@ -93,37 +83,40 @@ def check_simulate_neuron(sheet: Sheet, simulate_neuron) -> None:
         1,
         f"expected y of shape (T,) = ({len(x_e)},) and w_i (N_I,) = (4,); got {shapes}.",
     )
-    if shapes != [(len(x_e),), (4,)]:
-        raise StudentError("the values cannot be compared until the shapes are right.")
-    y_ref, w_ref = _reference(*args)
-    mistakes = {
-        "the rate is not rectified: y = [I_E - I_I]_+ is never negative.": _reference(
-            *args, mistake="no rectification"
-        ),
-        "the weights are not kept >= 0 after each update (an inhibitory synapse cannot turn "
-        "excitatory).": _reference(*args, mistake="no clipping"),
-    }
-    sheet.close(
-        "(y, w_i)",
-        np.concatenate([y, w_i]),
-        np.concatenate([y_ref, w_ref]),
-        "y and w_i equal the reference loop on a short run",
-        2,
-        hint="Hint: at each step, first y_t = [I_E - I_I]_+ with the current weights, then "
-        "w_I ← [w_I + Δw]_+ with your vogels_rule(x_I[t], y_t, rho0, eta).",
-        mistakes={k: np.concatenate(v) for k, v in mistakes.items()},
-    )
+    module = instructor_module()
+    description = "y and w_i equal the reference loop on a short run"
+    if module is None:  # a student release: the course's grader marks this property
+        sheet.items.append(Item(description + " (marked by the course's grader)", 2, 2))
+    elif sheet.marks:
+        y_ref, w_ref = module.simulate_neuron(*args)
+        sheet.close(
+            "(y, w_i)",
+            np.concatenate([np.ravel(y), np.ravel(w_i)]) if shapes[0] and shapes[1] else y,
+            np.concatenate([y_ref, w_ref]),
+            description,
+            2,
+            hint="Hint: at each step, first y_t = [I_E - I_I]_+ with the current weights, then "
+            "w_I ← [w_I + Δw]_+ with your vogels_rule(x_I[t], y_t, rho0, eta).",
+            mistakes=mistakes("simulate_neuron_mistakes", *args),
+        )
     # a long run with 4 signal groups: the rate settles at ρ0 and inhibition copies excitation
     finals, correlation = [], 0.0
     for rho0 in (5.0, 10.0):
         x_e, x_i, w_e, group_e, group_i = _inputs(10.0, 4, 80, 20, seed=73)
-        y, w_i = sheet.call(simulate_neuron, x_e, x_i, w_e, np.full(20, 0.1), rho0, 1e-4)
-        y, w_i = np.asarray(y, dtype=float), np.asarray(w_i, dtype=float)
+        out = sheet.call(simulate_neuron, x_e, x_i, w_e, np.full(20, 0.1), rho0, 1e-4)
+        y, w_i = sheet.unpack(out, ("y", "w_i"), "simulate_neuron")
+        if not sheet.marks:
+            continue
+        y, w_i = np.ravel(np.asarray(y, dtype=float)), np.ravel(np.asarray(w_i, dtype=float))
+        if y.shape != (len(x_e),) or w_i.shape != (20,):
+            raise StudentError("the long run returned y or w_i of the wrong length.")
         finals.append(float(y[-len(y) // 5 :].mean()))
         if rho0 == 5.0:
             e = np.array([w_e[group_e == g].mean() for g in range(4)])
             i = np.array([w_i[group_i == g].mean() for g in range(4)])
             correlation = float(np.corrcoef(e, i)[0, 1]) if np.std(i) > 0 else 0.0
+    if not sheet.marks:
+        return
     close = all(abs(f - r) < 0.1 * r for f, r in zip(finals, (5.0, 10.0), strict=True))
     sheet.expect(
         close,
@@ -141,3 +134,9 @@ def check_simulate_neuron(sheet: Sheet, simulate_neuron) -> None:
         f"{correlation:.2f} (needs > 0.9). Hint: each inhibitory synapse must learn from its own "
         "presynaptic rate x_I[t].",
     )
+
+
+@reference("vogels_rule", "5.1")
+def _course_vogels_rule(pre, post, rho0, eta):
+    """The course's Vogels rule (gatedrnn.plasticity.vogels_rule)."""
+    return plasticity.vogels_rule(pre, post, rho0, eta)
