@@ -62,26 +62,20 @@ def lstm_from_simple_gru(cell: SimpleGRUCell) -> LSTMCell:
     lstm = LSTMCell(
         cell.input_size, cell.hidden_size, phi1=cell.phi, phi2="identity", coupled=True
     ).to(dtype=reference.dtype, device=reference.device)
-    W_z, W_n = cell.weight_ih.chunk(2)
-    R_z, R_n = cell.weight_hh.chunk(2)
-    b_z = sum(b.chunk(2)[0] for b in (cell.bias_ih, cell.bias_hh))
-    b_n = sum(b.chunk(2)[1] for b in (cell.bias_ih, cell.bias_hh))
+
+    def block(g: str) -> tuple[Tensor, Tensor, Tensor]:
+        rows = cell.block(g)
+        return cell.weight_ih[rows], cell.weight_hh[rows], cell.bias_ih[rows] + cell.bias_hh[rows]
+
     with torch.no_grad():
-        _set_block(lstm, "i", W_z, R_z, b_z)
-        _set_block(lstm, "z", W_n, R_n, b_n)
+        _set_block(lstm, "i", *block("z"))  # the simple-GRU's z is the LSTM's input gate
+        _set_block(lstm, "z", *block("n"))
         _pin(lstm, "o", None)
     return lstm
 
 
-def _block(lstm: LSTMCell, gate: str) -> slice:
-    order = "izo" if lstm.coupled else "ifzo"
-    H = lstm.hidden_size
-    k = order.index(gate)
-    return slice(k * H, (k + 1) * H)
-
-
 def _set_block(lstm: LSTMCell, gate: str, W: Tensor, R: Tensor, b: Tensor) -> None:
-    rows = _block(lstm, gate)
+    rows = lstm.block(gate)
     lstm.weight_ih[rows] = W
     lstm.weight_hh[rows] = R
     lstm.bias_ih[rows] = b
@@ -90,7 +84,7 @@ def _set_block(lstm: LSTMCell, gate: str, W: Tensor, R: Tensor, b: Tensor) -> No
 
 def _pin(lstm: LSTMCell, gate: str, value: Tensor | None) -> None:
     """Hold a gate at ``value`` (a (H,) tensor in (0, 1)), or at 1 when ``value`` is None."""
-    rows = _block(lstm, gate)
+    rows = lstm.block(gate)
     lstm.weight_ih[rows] = 0.0
     lstm.weight_hh[rows] = 0.0
     lstm.bias_hh[rows] = 0.0

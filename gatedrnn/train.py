@@ -152,26 +152,20 @@ def init_forget_bias(model: nn.Module, value: float = 1.0) -> nn.Module:
     """
     from .cells import GRUCell, LSTMCell, SubLSTMCell
 
-    def set_block(bias_ih: Tensor, bias_hh: Tensor, block: int, size: int) -> None:
-        bias_ih[block * size : (block + 1) * size] = value
-        bias_hh[block * size : (block + 1) * size] = 0.0
-
     with torch.no_grad():
         for module in model.modules():
             if isinstance(module, SubLSTMCell) and module.fixed_forget:
                 module.forget_logit.fill_(value)
-            elif isinstance(module, LSTMCell | SubLSTMCell) and not getattr(module, "coupled", 0):
-                set_block(module.bias_ih, module.bias_hh, 1, module.hidden_size)  # (i, f, z, o)
-            elif isinstance(module, GRUCell):
-                set_block(module.bias_ih, module.bias_hh, 1, module.hidden_size)  # (r, u, n)
-            elif isinstance(module, nn.LSTM):
-                for layer in range(module.num_layers):
-                    set_block(
-                        getattr(module, f"bias_ih_l{layer}"),
-                        getattr(module, f"bias_hh_l{layer}"),
-                        1,
-                        module.hidden_size,
-                    )
+            elif isinstance(module, LSTMCell | SubLSTMCell | GRUCell):
+                gate = "u" if isinstance(module, GRUCell) else "f"  # u: the share of h kept
+                if gate in module.gate_order:  # a coupled LSTM has no forget block
+                    module.bias_ih[module.block(gate)] = value
+                    module.bias_hh[module.block(gate)] = 0.0
+            elif isinstance(module, nn.LSTM):  # blocks (i, f, g, o), every layer and direction
+                H = module.hidden_size
+                for name, bias in module.named_parameters():
+                    if name.startswith("bias_"):
+                        bias[H : 2 * H] = value if name.startswith("bias_ih") else 0.0
     return model
 
 

@@ -115,7 +115,7 @@ def test_init_forget_bias():
     sub = gatedrnn.SubLSTMCell(3, 4)
     fix = gatedrnn.SubLSTMCell(3, 4, fixed_forget=True)
     gru = gatedrnn.GRUCell(3, 4)
-    torch_lstm = torch.nn.LSTM(3, 4, num_layers=2)
+    torch_lstm = torch.nn.LSTM(3, 4, num_layers=2, bidirectional=True)
     for module in (lstm, sub, fix, gru, torch_lstm):
         train.init_forget_bias(module, 1.0)
     for cell in (lstm, sub, gru):  # block 1: f in (i, f, z, o), u in (r, u, n)
@@ -123,8 +123,9 @@ def test_init_forget_bias():
         assert torch.equal(total[4:8], torch.ones(4))
         assert not torch.equal(total[:4], torch.ones(4))
     assert torch.equal(fix.forget_logit.data, torch.ones(4))
-    total = torch_lstm.bias_ih_l1 + torch_lstm.bias_hh_l1
-    assert torch.equal(total[4:8], torch.ones(4))
+    for suffix in ("l0", "l1", "l1_reverse"):  # every layer and direction
+        total = getattr(torch_lstm, f"bias_ih_{suffix}") + getattr(torch_lstm, f"bias_hh_{suffix}")
+        assert torch.equal(total[4:8], torch.ones(4))
     # the forget gate of a fresh LSTM with zero input and state is now σ(1)
     x, state = torch.zeros(1, 3), lstm.init_state(1)
     gates = lstm.bias_ih + lstm.bias_hh
