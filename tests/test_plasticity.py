@@ -138,7 +138,7 @@ def test_trace_rule_matches_step_by_step_reference():
     post = (rng.random(n) < 0.02).astype(float)
     x_pre0, x_post0 = rng.random(n_inputs), 0.7
     step, index = np.nonzero(pre)
-    got = P._trace_rule(step, index, np.flatnonzero(post), x_pre0, x_post0, n, d, alpha)
+    got = P.spiking._trace_rule(step, index, np.flatnonzero(post), x_pre0, x_post0, n, d, alpha)
     want = _trace_rule_by_hand(pre, post, x_pre0, x_post0, d, alpha)
     np.testing.assert_allclose(got[0], want[0], atol=1e-12)
     np.testing.assert_allclose(got[1], want[1], atol=1e-12)
@@ -154,7 +154,7 @@ def test_trace_rule_average_is_the_rate_rule():
     pre = rng.random((n, 50)) < rho_pre * dt / 1000
     post = np.flatnonzero(rng.random(n) < rho_post * dt / 1000)
     step, index = np.nonzero(pre)
-    dw, _, _ = P._trace_rule(step, index, post, np.zeros(50), 0.0, n, d, alpha)
+    dw, _, _ = P.spiking._trace_rule(step, index, post, np.zeros(50), 0.0, n, d, alpha)
     seconds = n * dt / 1000
     per_second = dw.mean() / seconds
     rho_pre, rho_post = step.size / 50 / seconds, post.size / seconds  # realised rates
@@ -167,7 +167,7 @@ def test_poisson_events_rates_and_groups():
     rng = np.random.default_rng(0)
     p = np.full((20_000, 4), 1e-3)
     p[:, 2] = 4e-3
-    step, group, index = P._poisson_events(p, 25, rng)
+    step, group, index = P.spiking._poisson_events(p, 25, rng)
     counts = np.bincount(index, minlength=100)
     assert (index // 25 == group).all() and step.max() < 20_000
     np.testing.assert_allclose(counts[:50].mean(), 20.0, rtol=0.1)  # 20000 * 1e-3
@@ -183,14 +183,14 @@ def test_lif_constant_conductance_matches_the_analytic_interspike_interval():
     dt, ge, gi = 0.01, 0.6, 0.1  # g / g_leak
     n = int(1000 / dt)  # 1 s
     n_ref = int(round(p.t_ref / dt))
-    _, spikes, _, _ = P._lif(p.v_rest, 0, [ge] * n, [gi] * n, p, dt, n_ref)
+    _, spikes, _, _ = P.spiking._lif(p.v_rest, 0, [ge] * n, [gi] * n, p, dt, n_ref)
     v_inf = (p.v_rest + ge * p.e_e + gi * p.e_i) / (1 + ge + gi)
     tau_eff = p.tau_m / (1 + ge + gi)
     isi = p.t_ref + tau_eff * np.log((v_inf - p.v_reset) / (v_inf - p.v_th))
     measured = np.diff(spikes).mean() * dt
     assert measured == pytest.approx(isi, rel=0.01)
     # below threshold: no spikes, V settles at V_inf
-    vs, spikes, v, _ = P._lif(p.v_rest, 0, [0.1] * n, [0.1] * n, p, dt, n_ref)
+    vs, spikes, v, _ = P.spiking._lif(p.v_rest, 0, [0.1] * n, [0.1] * n, p, dt, n_ref)
     assert spikes == []
     assert v == pytest.approx((p.v_rest + 0.1 * p.e_i) / 1.2, abs=1e-6)
 
