@@ -19,6 +19,7 @@ explorer                                  compute                   plot
 ``gating_explorer()``                     ``gating``                ``plot_gating``
 ``training_explorer()``                   ``training_state``,       ``plot_training``
                                           ``advance``
+``steady_state_explorer()``               ``steady_state``          ``plot_steady_state``
 ========================================  ========================  ==========================
 
 >>> from gatedrnn.explore import gate_explorer
@@ -41,6 +42,7 @@ from .gru_phase import GRUPhase, gru_phase, gru_phase_explorer, plot_gru_phase
 from .inhibitory import plasticity_explorer, plasticity_run, plot_plasticity_run
 from .live_gates import LiveGateRun, live_gate_explorer, live_gate_run, plot_live_gates
 from .shapes import MLPShapes, mlp_shapes, plot_mlp_shapes, shapes_explorer
+from .steady_state import SteadyState, plot_steady_state, steady_state, steady_state_explorer
 from .time_constants import (
     TimeConstants,
     plot_time_constants,
@@ -93,4 +95,8 @@ __all__ = [
     "advance",
     "plot_training",
     "TrainingState",
+    "steady_state_explorer",
+    "steady_state",
+    "plot_steady_state",
+    "SteadyState",
 ]
