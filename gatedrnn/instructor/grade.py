@@ -202,6 +202,8 @@ def _execute(client, source: str, limit: float) -> CellRun:
         return CellRun("error", f"{exc.ename}: {exc.evalue}".strip(), traceback=plain)
     except DeadKernelError:
         return CellRun("dead", "killed the kernel")
+    except Exception as exc:  # the kernel's replies became unreadable: as good as dead
+        return CellRun("dead", f"broke the kernel's messages ({type(exc).__name__})")
     result = next(
         (o["data"].get("text/plain") for o in cell.outputs if o["output_type"] == "execute_result"),
         None,
@@ -293,6 +295,17 @@ def find_exercise(path: Path, exercise: str | None = None) -> str:
     raise GradeError(
         f"cannot tell which exercise {path.name} answers; pass --exercise (one of: {known})"
     )
+
+
+def _check_notebook_path(path: Path) -> None:
+    """A notebook file: say so when ``path`` is missing or a folder, before anything else."""
+    if path.is_dir():
+        raise GradeError(
+            f"{path} is a folder; give the exercise notebook inside it, e.g. "
+            f"{path / 'ex03_lstm.ipynb'}"
+        )
+    if not path.exists():
+        raise GradeError(f"no such notebook: {path} (expected an exercise .ipynb or its .py)")
 
 
 def _read_sources(path: Path) -> list[str]:
@@ -390,6 +403,7 @@ def grade_notebook(
     from . import scan
 
     path = Path(path)
+    _check_notebook_path(path)
     name = find_exercise(path, exercise)
     sources = _read_sources(path)
     notes = [w for w in (paired_warning(path),) if w]
