@@ -240,6 +240,22 @@ def test_a_bad_input_gets_a_clear_message(call, error, message):
         call()
 
 
+def test_the_grader_says_a_notebook_is_missing(tmp_path):
+    grade = _grader()
+    missing = tmp_path / "ex03_lstm.ipynb"
+    with pytest.raises(grade.GradeError, match=r"no such notebook: .*ex03_lstm.ipynb"):
+        grade.grade_notebook(missing)
+    assert grade.main([str(tmp_path / "notes.ipynb")]) == 2  # not "cannot tell which exercise"
+
+
+def test_the_grader_says_a_folder_is_not_a_notebook(tmp_path, capsys):
+    grade = _grader()
+    with pytest.raises(grade.GradeError, match=r"is a folder; give the exercise notebook inside"):
+        grade.grade_notebook(tmp_path)
+    assert grade.main([str(tmp_path)]) == 2
+    assert "is a folder" in capsys.readouterr().err
+
+
 def test_a_data_folder_that_is_a_file_is_named_online(tmp_path, monkeypatch):
     from gatedrnn import data
 
@@ -253,3 +269,58 @@ def test_a_data_folder_that_is_a_file_is_named_online(tmp_path, monkeypatch):
         NotADirectoryError, match=r"GATEDRNN_DATA must name a folder .*data.txt, which is a file"
     ):
         data.download("file.bin", source.as_uri(), "sha256:" + "0" * 64, folder="sub")
+
+
+# --- the fast path without torch's private functions ------------------------------------------
+
+
+class _Without:
+    """``torch._VF`` without some of its functions (it forwards the others)."""
+
+    def __init__(self, inner, missing: str):
+        self._inner, self._missing = inner, missing
+
+    def __getattr__(self, name):
+        if name == self._missing:
+            raise AttributeError(name)
+        return getattr(self._inner, name)
+
+
+def _remove_private(name: str, monkeypatch) -> None:
+    *path, last = name.split(".")
+    parent = torch
+    for part in path:
+        parent = getattr(parent, part)
+    if parent is torch._VF:  # a module object whose attributes are looked up, not stored
+        monkeypatch.setattr(torch, "_VF", _Without(torch._VF, last))
+    else:
+        monkeypatch.delattr(parent, last)
+
+
+FAST_CELLS = {
+    "LSTMCell (torch's kernel)": lambda: gatedrnn.LSTMCell(3, 4),
+    "SubLSTMCell (fused)": lambda: gatedrnn.SubLSTMCell(3, 4),
+    "GRUCell (fused)": lambda: gatedrnn.GRUCell(3, 4),
+}
+
+
+@pytest.mark.parametrize("make", FAST_CELLS.values(), ids=FAST_CELLS.keys())
+@pytest.mark.parametrize("name", gatedrnn.fast.PRIVATE_TORCH)
+def test_without_a_private_torch_function_the_readable_loop_runs(name, make, monkeypatch):
+    from gatedrnn import fast
+
+    torch.manual_seed(0)
+    cell = make()
+    x = torch.randn(5, 2, 3)
+    assert fast.run_layer(cell, x, None) is not None  # the fast path, with torch complete
+    readable = Recurrent(cell, fast=False)
+    want = readable(x)[0]
+    want_grads = torch.autograd.grad(want.sum(), list(cell.parameters()))
+
+    _remove_private(name, monkeypatch)
+    assert fast.run_layer(cell, x, None) is None
+    got = Recurrent(cell)(x)[0]
+    got_grads = torch.autograd.grad(got.sum(), list(cell.parameters()))
+    torch.testing.assert_close(got, want, rtol=0, atol=0)
+    for a, b in zip(got_grads, want_grads, strict=True):
+        torch.testing.assert_close(a, b, rtol=0, atol=0)
