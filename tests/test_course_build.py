@@ -1,4 +1,6 @@
-"""The generator: exercises/ is what solutions/ generates, with every answer replaced by a stub."""
+"""The generator: exercises/ is what solutions/ generates, with every answer replaced by a stub;
+``check`` also catches unpaired solutions and solutions that lose points; ``release`` writes a
+student copy without answers."""
 
 from __future__ import annotations
 
@@ -191,10 +193,12 @@ def test_check_cells_are_recognised_by_their_calls_only():
 
 
 @pytest.fixture
-def tree(tmp_path):
+def tree(tmp_path, monkeypatch):
+    """A copy of the notebooks; the grading of the solutions is tested on its own below."""
     for folder in ("solutions", "exercises"):
         shutil.copytree(ROOT / folder, tmp_path / folder)
     shutil.copy(ROOT / "jupytext.toml", tmp_path / "jupytext.toml")
+    monkeypatch.setattr(course, "solution_problems", lambda root: [])
     return tmp_path
 
 
@@ -227,3 +231,55 @@ def test_the_generated_pair_is_in_sync(tree):
 def test_build_without_solutions_says_where_to_run(tmp_path, capsys):
     assert course.main(["build", "--root", str(tmp_path)]) == 2
     assert "no solutions/ folder" in capsys.readouterr().err
+
+
+def test_check_fails_when_a_solutions_script_and_notebook_differ(tree, capsys):
+    script = tree / "solutions" / "ex03_lstm.py"
+    script.write_text(script.read_text().replace("c_t = f * c_prev + i * z", "c_t = c_prev + i * z"))
+    assert course.main(["check", "--root", str(tree)]) == 1
+    out = capsys.readouterr().out
+    assert "solutions/ex03_lstm.ipynb and ex03_lstm.py differ from cell" in out
+    assert "jupytext --sync solutions/ex03_lstm.py" in out  # the newer one
+
+
+def test_check_grades_every_solution_and_fails_on_a_lost_point(tmp_path, monkeypatch):
+    from gatedrnn.instructor import grade
+
+    for folder in ("solutions",):
+        shutil.copytree(ROOT / folder, tmp_path / folder)
+
+    def fake(path, timeout):
+        items = (grading.Item("right", 4, 4), grading.Item("wrong", 1, 0, "a hint"))
+        report = grading.Report("3.1", "one LSTM step", 5, items)
+        return grade.Grade(str(path), path.stem, timeout, [report], ["a note"])
+
+    monkeypatch.setattr(grade, "grade_notebook", fake)
+    problems = course.solution_problems(tmp_path)
+    assert "solutions/ex03_lstm.ipynb: the grader gives 3.1 4/5" in problems
+    assert "solutions/ex03_lstm.ipynb: a note" in problems
+
+
+def test_the_leak_guard_compares_tokens_not_spacing():
+    cells = (ANSWER, CHECK, "gates=x_t  # the same line, spaced otherwise")
+    with pytest.raises(course.CourseError, match="would still show the answer line"):
+        course.convert(notebook(*cells), "ex03_lstm", [grading.check_lstm_step])
+    assert course.normalised("c_t=f*c_prev+i*z") == course.normalised("c_t = f * c_prev + i * z")
+
+
+def test_a_release_leaves_out_the_answers(tmp_path, capsys):
+    out = tmp_path / "course"
+    assert course.main(["release", str(out), "--root", str(ROOT)]) == 0
+    assert "without solutions/" in capsys.readouterr().out
+    assert not (out / "solutions").exists() and not (out / "tests").exists()
+    assert not (out / "gatedrnn" / "instructor" / "mistakes.py").exists()
+    for kept in ("gatedrnn/grading/lstm.py", "gatedrnn/instructor/grade.py", "lectures"):
+        assert (out / kept).exists(), kept
+    for name in SEVEN:
+        assert (out / "exercises" / f"{name}.ipynb").exists()
+    assert course.release_leaks(ROOT, out) == []
+    # the guard would see an answer line that reached the grading code
+    planted = out / "gatedrnn" / "grading" / "lstm.py"
+    planted.write_text(planted.read_text() + "\nc_t=f*c_prev+i*z\n")
+    leaks = course.release_leaks(ROOT, out)
+    assert leaks and "ex03_lstm 3.1" in leaks[0]
+    assert course.main(["release", str(out), "--root", str(ROOT)]) == 2  # not into a full folder

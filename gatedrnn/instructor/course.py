@@ -3,20 +3,18 @@
 ``solutions/exNN_topic.ipynb`` (paired with ``exNN_topic.py``) is the single source. In its code
 cells, each answer sits between two marker comments::
 
-    def lstm_step(x_t, h_prev, c_prev, weight_ih, weight_hh, bias_ih, bias_hh):
+    def leaky_step(r, drive, z):
         \"\"\"...\"\"\"
-        # BEGIN SOLUTION 3.1: compute the gates i, f, z, o, then c_t and h_t
-        # HINT: the pre-activations W x_t + R h_{t-1} + b form one (B, 4H) tensor.
-        preactivation = x_t @ weight_ih.T + bias_ih + h_prev @ weight_hh.T + bias_hh
-        ...
-        return h_t, c_t
+        # BEGIN SOLUTION 9.1: move r a fraction z of the way to the drive
+        # HINT: z = dt / tau is that fraction.
+        return r + z * (drive - r)
         # END SOLUTION
 
 and the generator writes, at the marker's indentation, the stub::
 
-        # Hint: the pre-activations W x_t + R h_{t-1} + b form one (B, 4H) tensor.
+        # Hint: z = dt / tau is that fraction.
         ...
-        raise NotImplementedError("Exercise 3.1: compute the gates i, f, z, o, then c_t and h_t")
+        raise NotImplementedError("Exercise 9.1: move r a fraction z of the way to the drive")
 
 Everything else is copied; outputs, execution counts and run timestamps are stripped. A check
 cell holds one call of a registered check, e.g. ``grading.check_lstm_step(lstm_step)`` (see
@@ -25,10 +23,20 @@ cell holds one call of a registered check, e.g. ``grading.check_lstm_step(lstm_s
 The build refuses a notebook whose markers are unbalanced, whose question has no block, no
 check cell, or no registered check, or whose exercise would still contain a line of an answer.
 
-Command line, from the repository root::
+The leak guard compares lines as Python tokens, so ``r+z*(drive-r)`` and
+``r + z * (drive - r)`` are the same line.
 
-    python -m gatedrnn.course build    # write exercises/*.ipynb and their paired .py
-    python -m gatedrnn.course check    # exit 1 and name the files when exercises/ is stale
+Command line, from the repository root (``python -m gatedrnn.course`` is a short alias)::
+
+    python -m gatedrnn.instructor.course build         # write exercises/ (.ipynb and paired .py)
+    python -m gatedrnn.instructor.course check         # exit 1 when anything below fails
+    python -m gatedrnn.instructor.course release OUT/  # a student copy for a class for credit
+
+``check`` fails when ``exercises/`` is stale, when a solution's ``.py`` and ``.ipynb`` hold
+different cells, or when the grader does not give a solution every point. ``release`` writes
+the course without ``solutions/``, the tests (they read the solutions) and the instructor's
+module of plausible mistakes (:mod:`.mistakes`, readable answers), then refuses the copy if
+any line of an answer is left in its grading code.
 """
 
 from __future__ import annotations
@@ -36,9 +44,13 @@ from __future__ import annotations
 import argparse
 import copy
 import dataclasses
+import io
 import json
 import re
+import shutil
+import subprocess
 import sys
+import tokenize
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -56,9 +68,13 @@ __all__ = [
     "convert",
     "is_check_cell",
     "main",
+    "normalised",
+    "release",
     "render",
     "solution_blocks",
+    "solution_problems",
     "stale",
+    "unpaired",
 ]
 
 BEGIN = re.compile(r"^(?P<indent>[ \t]*)# BEGIN SOLUTION(?P<rest>.*)$")
@@ -239,10 +255,35 @@ def convert(nb: NotebookNode, name: str, checks: Sequence[Any] | None = None) ->
     return exercise
 
 
+_SKIPPED_TOKENS = (
+    tokenize.COMMENT,
+    tokenize.NL,
+    tokenize.NEWLINE,
+    tokenize.INDENT,
+    tokenize.DEDENT,
+    tokenize.ENDMARKER,
+)
+
+
+def normalised(line: str) -> str:
+    """A line of code as its Python tokens joined by single spaces, comments dropped."""
+    try:
+        tokens = [
+            t.string
+            for t in tokenize.generate_tokens(io.StringIO(line.strip()).readline)
+            if t.type not in _SKIPPED_TOKENS
+        ]
+    except (tokenize.TokenError, IndentationError, SyntaxError):  # an unfinished line
+        return re.sub(r"\s+", "", line.split("#", 1)[0])
+    return " ".join(tokens)
+
+
 def _refuse_leaks(blocks: Sequence[Block], exercise: NotebookNode, name: str) -> None:
-    shipped = {line.strip() for cell in exercise.cells for line in cell.source.splitlines()}
+    shipped = {
+        normalised(line) for cell in exercise.cells for line in cell.source.splitlines()
+    }
     for block in blocks:
-        leaked = [line for line in block.answer_lines if line in shipped]
+        leaked = [line for line in block.answer_lines if normalised(line) in shipped]
         if leaked:
             raise CourseError(
                 f"{name}, cell {block.cell}: the exercise would still show the answer line "
@@ -319,37 +360,154 @@ def stale(root: Path | str = ".") -> list[str]:
     return problems
 
 
+def unpaired(root: Path | str = ".") -> list[str]:
+    """One line per solution whose ``.py`` and ``.ipynb`` hold different cells."""
+    root = Path(root).resolve()
+    problems = []
+    for path in sorted((root / "solutions").glob("ex[0-9][0-9]_*.ipynb")):
+        script = path.with_suffix(".py")
+        name = path.relative_to(root)
+        if not script.exists():
+            problems.append(f"{name}: its paired {script.name} is missing")
+            continue
+        cells = [(c.cell_type, c.source.strip()) for c in nbformat.read(path, 4).cells]
+        paired = [(c.cell_type, c.source.strip()) for c in jupytext.read(script).cells]
+        if cells != paired:
+            differ = next(
+                (k for k, (a, b) in enumerate(zip(cells, paired, strict=False)) if a != b),
+                min(len(cells), len(paired)),
+            )
+            newer = script if script.stat().st_mtime > path.stat().st_mtime else path
+            problems.append(
+                f"{name} and {script.name} differ from cell {differ} on; run "
+                f"jupytext --sync {newer.relative_to(root)} (the newer one, {newer.name}, wins), "
+                "then execute the notebook again"
+            )
+    return problems
+
+
+def solution_problems(root: Path | str = ".", *, timeout: float = 120.0) -> list[str]:
+    """One line per solution that the grader does not give every point (or notes a problem)."""
+    from .grade import grade_notebook
+
+    root = Path(root).resolve()
+    problems = []
+    for path in sorted((root / "solutions").glob("ex[0-9][0-9]_*.ipynb")):
+        graded = grade_notebook(path, timeout=timeout)
+        name = path.relative_to(root)
+        if not graded.passed:
+            lost = [f"{q.question} {q.earned}/{q.points}" for q in graded.questions if not q.passed]
+            problems.append(f"{name}: the grader gives {', '.join(lost)}")
+        problems.extend(f"{name}: {note}" for note in graded.notes)
+    return problems
+
+
+RELEASE_LEFT_OUT = ("solutions/", "tests/", "gatedrnn/instructor/mistakes.py")
+"""What a student release leaves out: the answers, the tests that read them, and the
+plausible mistakes behind the checks' diagnoses."""
+
+
+def _tracked(root: Path) -> list[str]:
+    try:
+        out = subprocess.run(
+            ["git", "ls-files", "-z"], cwd=root, capture_output=True, check=True, text=True
+        ).stdout
+    except (OSError, subprocess.CalledProcessError):
+        raise CourseError(f"{root} is not a git checkout: release copies its tracked files") from None
+    return [p for p in out.split("\0") if p]
+
+
+def release(root: Path | str, out: Path | str) -> list[Path]:
+    """Write a student copy of the course at ``out`` (see the module docstring); the files."""
+    root, out = Path(root).resolve(), Path(out).resolve()
+    if out.exists() and any(out.iterdir()):
+        raise CourseError(f"{out} is not empty: release writes into a new folder")
+    problems = stale(root)
+    if problems:
+        raise CourseError("exercises/ is stale (" + "; ".join(problems) + "): build first")
+    written = []
+    for name in _tracked(root):
+        if name.startswith(RELEASE_LEFT_OUT) or not (root / name).is_file():
+            continue
+        target = out / name
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(root / name, target)
+        written.append(target)
+    leaks = release_leaks(root, out)
+    if leaks:
+        raise CourseError("the release still shows answers: " + "; ".join(leaks[:5]))
+    return written
+
+
+def release_leaks(root: Path | str, out: Path | str) -> list[str]:
+    """Lines of the solutions' answers that compute something (seven tokens or more, with an
+    arithmetic operator) found, as tokens, in the copy's grading code (``gatedrnn/grading``
+    and ``gatedrnn/instructor``)."""
+    root, out = Path(root).resolve(), Path(out).resolve()
+    answers: dict[str, str] = {}
+    for path in sorted((root / "solutions").glob("ex[0-9][0-9]_*.ipynb")):
+        for block in solution_blocks(nbformat.read(path, 4), path.stem):
+            for line in block.answer_lines:
+                tokens = normalised(line)
+                words = tokens.split()
+                if len(words) >= 7 and set(words) & {"+", "-", "*", "/", "@", "**"}:
+                    answers.setdefault(tokens, f"{path.stem} {block.question}: {line!r}")
+    leaks = []
+    for folder in ("gatedrnn/grading", "gatedrnn/instructor"):
+        for source in sorted((out / folder).rglob("*.py")):
+            for number, line in enumerate(source.read_text(encoding="utf-8").splitlines(), 1):
+                where = answers.get(normalised(line))
+                if where:
+                    leaks.append(f"{source.relative_to(out)}:{number} holds {where}")
+    return leaks
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         prog="python -m gatedrnn.instructor.course",
-        description="Generate the student notebooks exercises/ from solutions/.",
+        description="Generate the student notebooks exercises/ from solutions/, check them, "
+        "and write a student release.",
     )
     parser.add_argument(
         "command",
-        choices=["build", "check"],
-        help="build: write exercises/; check: exit 1 when exercises/ is stale",
+        choices=["build", "check", "release"],
+        help="build: write exercises/; check: exit 1 when exercises/ is stale, a solution's "
+        ".py and .ipynb differ, or a solution loses points; release OUT: a student copy",
     )
+    parser.add_argument("out", nargs="?", help="release: the folder to write")
     parser.add_argument("--root", default=".", help="repository root (default: .)")
     args = parser.parse_args(argv)
+    root = Path(args.root).resolve()
     try:
         if args.command == "build":
-            root = Path(args.root).resolve()
             changed = build(root)
             for path in changed:
                 print(f"{'wrote' if path.exists() else 'removed'} {path.relative_to(root)}")
             if not changed:
                 print("exercises/ is up to date")
             return 0
-        problems = stale(args.root)
+        if args.command == "release":
+            if not args.out:
+                parser.error("release needs the folder to write, e.g. release ../course-2027")
+            written = release(root, args.out)
+            print(f"wrote {len(written)} files to {Path(args.out).resolve()}, without "
+                  + ", ".join(RELEASE_LEFT_OUT))
+            return 0
+        problems = stale(root)
+        if problems:
+            for line in problems:
+                print(line)
+            print("exercises/ is stale: run python -m gatedrnn.instructor.course build", file=sys.stderr)
+            return 1
+        problems = unpaired(root) + solution_problems(root)
     except CourseError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
     for line in problems:
         print(line)
     if problems:
-        print("exercises/ is stale: run python -m gatedrnn.course build", file=sys.stderr)
         return 1
-    print("exercises/ is up to date")
+    print("exercises/ is up to date; every solution is paired and earns full marks")
     return 0
 
 
