@@ -68,14 +68,18 @@ def check_step_input(x_t, module: nn.Module, input_size: int, *, single: bool = 
 def check_sequence_input(x, module: nn.Module, input_size: int, batch_first: bool) -> None:
     """A whole sequence: ``x`` of shape (T, B, I), or (B, T, I) when ``batch_first``."""
     check_tensor(x, "x")
-    expected = f"(B, T, I) = (batch, time, {input_size})" if batch_first else (
-        f"(T, B, I) = (time, batch, {input_size})"
+    expected = (
+        f"(B, T, I) = (batch, time, {input_size})"
+        if batch_first
+        else (f"(T, B, I) = (time, batch, {input_size})")
     )
     if x.dim() != 3 or x.shape[2] != input_size:
         hint = ""
         if x.dim() == 2:
-            hint = "; for a single sequence use x.unsqueeze(1)" if not batch_first else (
-                "; for a single sequence use x.unsqueeze(0)"
+            hint = (
+                "; for a single sequence use x.unsqueeze(1)"
+                if not batch_first
+                else ("; for a single sequence use x.unsqueeze(0)")
             )
         raise ValueError(f"x must be {expected}; got {shape_str(x.shape)}{hint}")
     if x.shape[1 if batch_first else 0] == 0:

@@ -196,8 +196,7 @@ class Recurrent(nn.Module):
             )
         if getattr(module, "proj_size", 0):
             raise ValueError(
-                f"from_torch supports no projection (proj_size=0); got proj_size="
-                f"{module.proj_size}"
+                f"from_torch supports no projection (proj_size=0); got proj_size={module.proj_size}"
             )
         if isinstance(module, nn.RNN) and module.nonlinearity != "tanh":
             raise ValueError(

@@ -65,8 +65,9 @@ def _make_dataset(arguments: tuple) -> dict[str, np.ndarray]:
     from mnist1d.data import make_dataset
     from mnist1d.utils import ObjectView
 
-    args = ObjectView({key: list(value) if isinstance(value, tuple) else value
-                       for key, value in arguments})
+    args = ObjectView(
+        {key: list(value) if isinstance(value, tuple) else value for key, value in arguments}
+    )
     saved = random.getstate(), np.random.get_state()
     try:
         with torch.random.fork_rng(devices=[]):
