@@ -92,7 +92,7 @@ def _lstm_family(
     L = _LSTM
     ax = canvas(
         fig,
-        [0.0, 0.1 if values else 0.0, 0.7 if equations else 1.0, 0.82],
+        [0.01, 0.1 if values else 0.0, 0.69 if equations else 0.98, 0.84 if values else 0.94],
         xlim=(0, 10.8),
         ylim=(-0.3, 6.2),
         title=title,
@@ -172,7 +172,7 @@ def _lstm_family(
         size=0.5,
         fill=palette.tint(palette.EXCITATORY, 0.8),
     )
-    sk.note((L["c"][0] - 0.75, L["c"][1] + 0.85), "soma: memory cell")
+    sk.note((L["c"][0] + 0.45, L["c"][1] + 0.5), "soma: memory cell")
     # the soma's own loop through the forget gate
     sk.wire(
         (L["c"][0], L["c"][1] - 0.5),
@@ -202,8 +202,8 @@ def _lstm_family(
             size=0.34,
         )
         sk.note(
-            (L["mul_f"][0] - 1.5, L["f"][1] - 0.0),
-            r"  $f = \sigma(\theta)$: one learned value per unit",
+            (L["mul_f"][0] - 2.3, L["f"][1] - 0.55),
+            r"$f = \sigma(\theta)$: one learned value per unit, no input",
             va="center",
         )
         sk.path(
@@ -253,7 +253,7 @@ def _lstm_family(
             color=palette.FORGET_GATE,
             lw=1.6,
         )
-    sk.note((2.95, 3.7), "proximal dendrite:\ninput gate near the soma", fontsize=7.5)
+    sk.note((3.95, 3.55), "dendrite: i acts\nnear the soma", fontsize=7.5)
     # the axon: phi2, the output gate, h
     sk.wire(
         (L["c"][0] + 0.62, 3.0),
@@ -414,7 +414,7 @@ def _integrator(
     L = _INT
     ax = canvas(
         fig,
-        [0.0, 0.1 if values else 0.0, 0.7 if equations else 1.0, 0.82],
+        [0.01, 0.1 if values else 0.0, 0.69 if equations else 0.98, 0.84 if values else 0.94],
         xlim=(0, 10.8),
         ylim=(-0.3, 6.2),
         title=title,
@@ -476,7 +476,7 @@ def _integrator(
             (L["out"][0] - 0.75, L["h"][1]),
             (L["out"][0] - 0.75, loop_y),
             (L["n"][0], loop_y),
-            (L["n"][0], L["low"][1] - 0.25),
+            (L["n"][0], L["low"][1] - 0.22 if kind == "gru" else L["high"][1] - 0.22),
         ],
         kind="excite",
         color=palette.HIDDEN,
@@ -513,19 +513,10 @@ def _integrator(
             color=palette.HIDDEN,
             lw=1.4,
         )
-        where = (
-            "before R (Cho et al., the notes)" if reset == "before" else "after R (PyTorch, cuDNN)"
-        )
-        sk.note((L["n"][0] + 0.35, 1.9), f"reset {where}", fontsize=7.5)
+        where = "before R (the notes)" if reset == "before" else "after R (PyTorch)"
+        sk.note((L["n"][0] + 0.3, 0.7), f"reset {where}", fontsize=7.5)
     else:
         sk.op(L["high"], "R", color=palette.HIDDEN)
-        sk.wire(
-            (L["n"][0], L["low"][1] - 0.25),
-            (L["high"][0], L["high"][1] - 0.2),
-            kind="line",
-            color=palette.HIDDEN,
-            lw=1.4,
-        )
         sk.wire(
             (L["n"][0], L["high"][1] + 0.2),
             (L["n"][0], L["n"][1] - 0.4),
@@ -593,7 +584,7 @@ def _integrator(
         color=palette.INPUT_GATE,
         lw=1.6,
     )
-    sk.note((L["add"][0] - 0.3, 2.35), "leak", fontsize=7.5)
+    sk.note((L["add"][0] + 0.12, 2.05), "leak", fontsize=7.5)
     # output
     sk.wire(
         (L["h"][0] + 0.62, L["h"][1]),

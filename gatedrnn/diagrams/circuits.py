@@ -359,7 +359,7 @@ def column_diagram(*, fig: Figure | None = None) -> Figure:
         title="canonical microcircuit (Douglas, Martin & Whitteridge 1989)",
     )
     s2 = Sketch(ax2, fontsize=10)
-    P23, P56, G, TH = (2.0, 6.2), (2.0, 3.1), (5.2, 4.65), (3.6, 0.7)
+    P23, P56, G, TH = (2.0, 6.2), (2.0, 3.3), (5.2, 4.75), (3.6, 1.3)
     s2.cell(P23, "P2+3", color=palette.EXCITATORY, shape="triangle", size=0.72, fontsize=9)
     s2.cell(P56, "P5+6", color=palette.EXCITATORY, shape="triangle", size=0.72, fontsize=9)
     s2.cell(G, "GABA", color=palette.INHIBITORY, size=0.62, fontsize=9)
@@ -404,21 +404,15 @@ def column_diagram(*, fig: Figure | None = None) -> Figure:
         rad=-1.6,
         lw=1.4,
     )
-    for target, end in (
-        (P56, (P56[0] + 0.2, P56[1] - 0.55)),
-        (G, (G[0], G[1] - 0.62)),
-        (P23, (P23[0] + 0.75, P23[1] - 0.55)),
-    ):
-        s2.wire(
-            (TH[0] + (0.4 if target is G else -0.3), TH[1] + 0.5),
-            end,
-            kind="excite",
-            color=palette.INPUT,
-            lw=1.3,
-            rad=0.1 if target is P23 else 0.0,
-        )
+    thalamic = (  # start, end, bend: the wire to P2+3 runs around P5+6 on the left
+        ((TH[0] - 0.3, TH[1] + 0.5), (P56[0] + 0.2, P56[1] - 0.55), 0.0),
+        ((TH[0] + 0.4, TH[1] + 0.5), (G[0], G[1] - 0.62), 0.0),
+        ((TH[0] - 0.75, TH[1]), (P23[0] - 0.75, P23[1] - 0.5), -0.45),
+    )
+    for start, end, rad in thalamic:
+        s2.wire(start, end, kind="excite", color=palette.INPUT, lw=1.3, rad=rad)
     s2.note(
-        (0.2, 0.4),
+        (0.2, 0.3),
         "every population excites itself and the other pyramidal one;\n"
         "GABA cells inhibit both; the thalamus drives all three",
         fontsize=7.5,

@@ -44,7 +44,7 @@ def mlp_diagram(
         fig,
         [0.0, 0.0, 1.0, 0.92],
         xlim=(0, 14),
-        ylim=(-0.6, 5.3),
+        ylim=(-1.5, 5.7),
         title=f"one-hidden-layer network: n = {n}, m = {m}, q = {q}, p = {p}",
     )
     sk = Sketch(ax)
@@ -69,7 +69,7 @@ def mlp_diagram(
     ):
         xm = (x0 + x1) / 2
         sk.box(
-            (xm - 1.45, 4.95),
+            (xm - 1.45, 5.05),
             2.9,
             0.5,
             color=palette.WEIGHT,
@@ -79,7 +79,7 @@ def mlp_diagram(
             zorder=3,
         )
         sk.box(
-            (xm - 1.25, -0.05),
+            (xm - 1.25, -0.85),
             2.5,
             0.45,
             color=palette.BIAS,
@@ -155,23 +155,23 @@ def unrolled_diagram(
             )
             sk.label(
                 (x + 0.22, 3.45),
-                r"$\frac{\partial L}{\partial h_{" + t + "}}$",
-                fontsize=8,
+                r"$\partial L/\partial h_{" + t + "}$",
+                fontsize=9,
                 color=palette.GRADIENT,
                 ha="left",
             )
-    sk.cell((0.2, 2.4), "$h_0$", color=palette.HIDDEN, size=0.3, fontsize=8)
+    sk.cell((0.2, 2.55), "$h_0$", color=palette.HIDDEN, size=0.3, fontsize=8)
     starts = [0.5] + [x + 0.55 for x in xs[:-1]]
     for k, x in enumerate(xs):
-        y = 2.6 if memory else 2.4
+        y = 2.7 if memory else 2.55
         sk.wire((starts[k], y), (x - 0.55, y), kind="excite", color=palette.MEMORY, lw=1.8)
         label = f"$h_{{{names[k - 1]}}}$" if k else ""
         if label:
             sk.label(((starts[k] + x - 0.55) / 2, y + 0.25), label, fontsize=8.5)
         if memory:
             sk.wire(
-                (starts[k], 2.1),
-                (x - 0.55, 2.1),
+                (starts[k], 2.35),
+                (x - 0.55, 2.35),
                 kind="excite",
                 color=palette.MEMORY,
                 lw=1.0,
@@ -180,17 +180,19 @@ def unrolled_diagram(
         # the backward path, below the forward one
         if k:
             sk.wire(
-                (x - 0.55, 1.6), (starts[k], 1.6), kind="excite", color=palette.GRADIENT, lw=1.8
+                (x - 0.55, 2.05), (starts[k], 2.05), kind="excite", color=palette.GRADIENT, lw=1.8
             )
             sk.label(
-                ((starts[k] + x - 0.55) / 2, 1.22),
-                r"$\frac{\partial h_{" + names[k] + r"}}{\partial h_{" + names[k - 1] + "}}$",
-                fontsize=8,
+                ((starts[k] + x - 0.55) / 2, 1.6),
+                r"$(\partial h_{" + names[k] + r"}/\partial h_{" + names[k - 1] + r"})^{\top}$",
+                fontsize=8.5,
                 color=palette.GRADIENT,
             )
-    sk.wire((xs[-1] + 0.55, 2.4), (xs[-1] + 1.2, 2.4), kind="excite", color=palette.MEMORY, lw=1.8)
+    sk.wire(
+        (xs[-1] + 0.55, 2.55), (xs[-1] + 1.2, 2.55), kind="excite", color=palette.MEMORY, lw=1.8
+    )
     if memory:
-        sk.note((0.6, 1.92), "c (dashed)", fontsize=7)
+        sk.note((xs[0] - 1.7, 1.45), "dashed: the memory c", fontsize=7)
     sk.note(
         (xs[0] - 0.6, 5.2),
         r"BPTT: $\frac{\partial L}{\partial h_t} = \frac{\partial L_t}{\partial h_t} + "

@@ -122,7 +122,7 @@ def plot_live_gates(run: LiveGateRun, t: int, fig=None):
         ax.set_title(f"{name}, t = {t}", fontsize=9, loc="left")
         ax.set_xlabel("time step t", fontsize=8)
         ax.tick_params(labelsize=7)
-        ax.legend(fontsize=7, ncols=5, loc="lower right")
+        ax.legend(fontsize=7, ncols=5, loc="upper left")
     return fig
 
 
