@@ -23,6 +23,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from .. import palette
 from ..twins.nonlinearities import activation
 
 
@@ -153,7 +154,13 @@ def plot_euler_errors(result: EulerErrors, ax=None):
 
     if ax is None:
         _, ax = plt.subplots(figsize=(4.5, 3.5))
-    ax.loglog(result.dts, result.errors, "o-", label=f"Euler (slope {result.order:.2f})")
+    ax.loglog(
+        result.dts,
+        result.errors,
+        "o-",
+        color=palette.INPUT_GATE,
+        label=f"Euler (slope {result.order:.2f})",
+    )
     middle = len(result.dts) // 2
     reference = result.errors[middle] * result.dts / result.dts[middle]
     ax.loglog(result.dts, reference, "k--", lw=1, label=r"$\propto \Delta t$ (first order)")
@@ -176,6 +183,7 @@ def plot_rate_trajectories(traj: RateTrajectories, ax=None, *, unit: int = 0):
         "o-",
         ms=3,
         lw=0.8,
+        color=palette.INPUT_GATE,
         label=rf"Euler, $\Delta t$ = {traj.dt:g} ms",
     )
     ax.set_xlabel("time (ms)")

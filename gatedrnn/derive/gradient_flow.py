@@ -16,6 +16,7 @@ from __future__ import annotations
 import numpy as np
 import torch
 
+from .. import palette
 from .jacobians import _as_state, check_cell, step_derivatives
 
 
@@ -90,7 +91,12 @@ def plot_gradient_flow(curves: dict, ax=None, *, title: str | None = None):
         _, ax = plt.subplots(figsize=(6, 3.5))
     for label, curve in curves.items():
         curve = np.asarray(curve, dtype=float)
-        ax.semilogy(np.arange(len(curve)), np.maximum(curve, 1e-300), label=str(label))
+        ax.semilogy(
+            np.arange(len(curve)),
+            np.maximum(curve, 1e-300),
+            label=str(label),
+            color=palette.cell_color(str(label)),
+        )
     ax.set_xlabel("time step t (the loss is at the last step)")
     ax.set_ylabel(r"$\|\partial L / \partial h_t\|$")
     if title:

@@ -20,6 +20,7 @@ import numpy as np
 import torch
 from ipywidgets import Dropdown
 
+from .. import palette
 from .._validation import check_positive_size
 from ..cells import RateCell
 from ._base import Explorer, float_slider, one_thread
@@ -148,8 +149,8 @@ def plot_ei_network(net: EINetwork, fig=None):
 
     ev = net.eigvals
     ax_ev.scatter(ev.real, ev.imag, s=10, color="k")
-    ax_ev.axvline(1.0, color="tab:red", ls="--", lw=1, label="Re λ = 1")
-    ax_ev.axhline(0, color="0.8", lw=0.6)
+    ax_ev.axvline(1.0, color=palette.TARGET, ls="--", lw=1, label="Re λ = 1")
+    ax_ev.axhline(0, color=palette.LIGHT, lw=0.6)
     ax_ev.set(
         xlabel="Re λ", ylabel="Im λ", title=f"eigenvalues of R (max Re λ = {ev.real.max():.2f})"
     )
@@ -160,10 +161,10 @@ def plot_ei_network(net: EINetwork, fig=None):
     if net.runaway:
         shown = np.clip(np.nan_to_num(net.rates, nan=1e3, posinf=1e3, neginf=-1e3), -1e3, 1e3)
         exc, inh = shown[:, : net.n_e], shown[:, net.n_e :]
-    ax_act.plot(net.t, exc[:, :20], color="tab:red", lw=0.4, alpha=0.4)
-    ax_act.plot(net.t, inh[:, :10], color="tab:blue", lw=0.4, alpha=0.4)
-    ax_act.plot(net.t, exc.mean(1), color="tab:red", lw=2, label="E mean")
-    ax_act.plot(net.t, inh.mean(1), color="tab:blue", lw=2, label="I mean")
+    ax_act.plot(net.t, exc[:, :20], color=palette.EXCITATORY, lw=0.4, alpha=0.4)
+    ax_act.plot(net.t, inh[:, :10], color=palette.INHIBITORY, lw=0.4, alpha=0.4)
+    ax_act.plot(net.t, exc.mean(1), color=palette.EXCITATORY, lw=2, label="E mean")
+    ax_act.plot(net.t, inh.mean(1), color=palette.INHIBITORY, lw=2, label="I mean")
     title = "activity: runaway (clipped at 1e3)" if net.runaway else "activity"
     ax_act.set(xlabel="time (ms)", ylabel="rate r", title=title)
     ax_act.legend(fontsize="small", loc="upper left")

@@ -27,6 +27,7 @@ import numpy as np
 import torch
 from ipywidgets import Dropdown
 
+from .. import palette
 from ..cells import LSTMCell, SubLSTMCell
 from ._base import Explorer, float_slider, one_thread
 
@@ -154,7 +155,7 @@ def gate_traces(
     return GateTraces(np.arange(len(x)), x, lstm, sub)
 
 
-_COLORS = dict(i="tab:green", f="tab:orange", o="tab:purple", z="tab:blue", c="k", h="tab:red")
+_COLORS = {g: palette.GATES[g] for g in ("i", "f", "o", "z", "c", "h")}
 
 
 def plot_gate_traces(tr: GateTraces, fig=None):
@@ -178,13 +179,13 @@ def plot_gate_traces(tr: GateTraces, fig=None):
             top.plot(tr.t, getattr(unit, g), color=_COLORS[g], lw=1.6, label=g)
         top.set(ylim=(-0.05, 1.05), title=titles[name], ylabel="gate")
         top.legend(fontsize="small", ncols=3, loc="center right")
-        mid.plot(tr.t, tr.x, color="0.6", lw=1.2, label="input x")
+        mid.plot(tr.t, tr.x, color=palette.INPUT, lw=1.2, label="input x")
         mid.plot(tr.t, unit.z, color=_COLORS["z"], lw=1.6, label="candidate z")
         mid.set(ylabel="x, z")
         mid.legend(fontsize="small", loc="upper right")
         bottom.plot(tr.t, unit.c, color=_COLORS["c"], lw=1.6, label="memory c")
         bottom.plot(tr.t, unit.h, color=_COLORS["h"], lw=1.6, label="output h")
-        bottom.axhline(0, color="0.8", lw=0.6)
+        bottom.axhline(0, color=palette.LIGHT, lw=0.6)
         bottom.set(xlabel="time step t", ylabel="c, h")
         bottom.legend(fontsize="small", loc="upper left")
     return fig

@@ -20,6 +20,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from .. import palette
 from ..mlp import ShapeRow, shape_table
 from ._base import Explorer, int_slider
 
@@ -110,25 +111,25 @@ def plot_mlp_shapes(s: MLPShapes, fig=None):
         (
             "hidden layer: h' = W x + b",
             [
-                ("W", s.m, s.n, "tab:orange"),
+                ("W", s.m, s.n, palette.WEIGHT),
                 "·",
-                ("x", s.n, s.p, "0.8"),
+                ("x", s.n, s.p, palette.tint(palette.INPUT, 0.5)),
                 "+",
-                ("b", s.m, 1, "tab:olive"),
+                ("b", s.m, 1, palette.BIAS),
                 "=",
-                ("h'", s.m, s.p, "tab:green"),
+                ("h'", s.m, s.p, palette.tint(palette.HIDDEN, 0.3)),
             ],
         ),
         (
             "output layer: y' = V h + c",
             [
-                ("V", s.q, s.m, "tab:orange"),
+                ("V", s.q, s.m, palette.WEIGHT),
                 "·",
-                ("h", s.m, s.p, "tab:green"),
+                ("h", s.m, s.p, palette.tint(palette.HIDDEN, 0.3)),
                 "+",
-                ("c", s.q, 1, "tab:olive"),
+                ("c", s.q, 1, palette.BIAS),
                 "=",
-                ("y'", s.q, s.p, "tab:blue"),
+                ("y'", s.q, s.p, palette.READOUT),
             ],
         ),
     ]

@@ -23,6 +23,7 @@ import torch
 from ipywidgets import Dropdown
 from matplotlib.ticker import NullFormatter
 
+from .. import palette
 from ..cells import GRUCell, RateCell
 from ..derive import plot_rate_trajectories, rate_trajectories
 from ..derive.euler import RateTrajectories
@@ -166,7 +167,7 @@ def plot_time_constants(tc: TimeConstants, fig=None):
     left = fig.add_subplot(grid[:, 0])
     plot_rate_trajectories(tc.traj, left)
     if tc.cell_r is not None:
-        left.plot(tc.traj.t, tc.cell_r, "x", color="tab:red", ms=5, label="RateCell steps")
+        left.plot(tc.traj.t, tc.cell_r, "x", color=palette.EXCITATORY, ms=5, label="RateCell steps")
         left.legend(frameon=False, fontsize="small")
         note = f"z = Δt/τ = {tc.z:.2f}, max error {tc.traj.error:.3f}"
     else:
@@ -175,20 +176,24 @@ def plot_time_constants(tc: TimeConstants, fig=None):
 
     top = fig.add_subplot(grid[0, 1])
     top.plot(
-        tc.t, tc.gate_z, color="tab:orange", lw=1.8, label=r"GRU gate $z_t = \Delta t/\tau_{eff}$"
+        tc.t,
+        tc.gate_z,
+        color=palette.INPUT_GATE,
+        lw=1.8,
+        label=r"GRU gate $z_t = \Delta t/\tau_{eff}$",
     )
     top.axhline(min(tc.z, 1.0), color="k", ls="--", lw=1, label=r"rate unit $z = \Delta t/\tau$")
     top.set(ylim=(0, 1.05), ylabel="z")
     top.legend(fontsize="small", loc="center right")
     twin = top.twinx()
-    twin.semilogy(tc.t, tc.tau_eff, color="tab:orange", lw=0.8, ls=":")
+    twin.semilogy(tc.t, tc.tau_eff, color=palette.INPUT_GATE, lw=0.8, ls=":")
     twin.yaxis.set_minor_formatter(NullFormatter())
     twin.set_ylabel(r"$\tau_{eff}$ (ms), dotted", fontsize="small")
     top.set_title("GRU: the update gate is a time constant that moves", fontsize="medium")
 
     bottom = fig.add_subplot(grid[1, 1], sharex=top)
-    bottom.plot(tc.t, tc.x, color="0.7", lw=1.2, label="input x")
-    bottom.plot(tc.t, tc.h_gru, color="tab:orange", lw=1.8, label="GRU h")
+    bottom.plot(tc.t, tc.x, color=palette.INPUT, lw=1.2, label="input x")
+    bottom.plot(tc.t, tc.h_gru, color=palette.cell_color("GRU"), lw=1.8, label="GRU h")
     bottom.plot(tc.t, tc.r_fixed, color="k", lw=1.2, ls="--", label="rate unit r (tanh)")
     bottom.set(xlabel="time (ms)", ylabel="output")
     bottom.legend(fontsize="small", loc="upper right")
