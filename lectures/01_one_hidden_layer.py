@@ -41,9 +41,13 @@ import matplotlib.pyplot as plt
 import numpy as np
 import torch
 
+from threadpoolctl import threadpool_limits
+
 from gatedrnn import mlp
 from gatedrnn.derive import gradcheck
 from gatedrnn.practice import check  # the self-check of the "Your turn" exercises
+
+_ = threadpool_limits(1)  # NumPy's products here are small: one thread is the fastest
 
 # %% [markdown]
 # ## 1. The network
