@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import numpy as np
 
+from .. import palette
 from .result import PlasticityResult
 
-_E_COLOR, _I_COLOR = "tab:red", "tab:blue"
+_E_COLOR, _I_COLOR = palette.EXCITATORY, palette.INHIBITORY
 
 
 def _axis(ax):
@@ -36,7 +37,7 @@ def plot_rate(res: PlasticityResult, *, ax=None, smooth: float = 5.0):
     for width, style in ((1.0, dict(color="0.6", lw=0.7)), (smooth, dict(color="k", lw=1.5))):
         k = max(1, int(round(width / bin_s)))
         ax.plot(res.t, _running_mean(res.rate, k), label=f"{k * bin_s:g} s mean", **style)
-    ax.axhline(res.rho0, color="tab:green", ls="--", label=r"target $\rho_0$")
+    ax.axhline(res.rho0, color=palette.TARGET, ls="--", label=r"target $\rho_0$")
     ax.set(
         xlabel="time (s)", ylabel="output rate (Hz)", ylim=(0, 4 * res.rho0), title="output rate"
     )

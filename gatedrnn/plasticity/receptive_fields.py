@@ -24,6 +24,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from .. import palette
 from .inputs import N_E, N_GROUPS, N_I, excitatory_tuning, group_signals
 from .rate import vogels_rule
 
@@ -134,8 +135,9 @@ def plot_receptive_field_shift(
     groups = np.arange(len(shift.e_after))
     for ax, time in zip(axes, times, strict=True):
         e = shift.e_before if time < 0 else shift.e_after
-        ax.plot(groups, e, "o-", color="tab:red", label="excitation")
-        ax.plot(groups, shift.inhibition_at(time), "s-", color="tab:blue", label="inhibition")
+        ax.plot(groups, e, "o-", color=palette.EXCITATORY, label="excitation")
+        inhibition = shift.inhibition_at(time)
+        ax.plot(groups, inhibition, "s-", color=palette.INHIBITORY, label="inhibition")
         title = "before the retuning" if time < 0 else f"{time:g} s after"
         ax.set(xlabel="signal group", xticks=groups, title=title)
     axes[0].set_ylabel("summed weight")
