@@ -19,7 +19,7 @@
 # - move the sliders of an explorer;
 # - set up the tools for your own research, today's versions of a classic list.
 #
-# **Time:** about 45 minutes (30 to read and run, 15 for the two short exercises).
+# **Time:** about 55 minutes, with the two short exercises.
 #
 # **Where the material comes from.** The derivations of lectures 02–04 follow Yashar
 # Ahmadian's notes on LSTMs, GRUs and rate networks (2018). Lecture 01 builds the network of a

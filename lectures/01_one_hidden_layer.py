@@ -21,7 +21,7 @@
 #   with PyTorch's autograd;
 # - train the network on digits with stochastic gradient descent and read its learning curve.
 #
-# **Time:** about 75 minutes, with the two short exercises. Exercise `ex01_mlp` goes with it.
+# **Time:** about 65 minutes, with the two short exercises. Exercise `ex01_mlp` goes with it.
 
 # %%
 # On Colab only: install the course package, then turn on Colab's widget manager.

@@ -21,7 +21,7 @@
 # - impose Dale's principle on the recurrent weights and read the spectrum that results;
 # - explain what a supralinear (SSN) network does that a saturating one does not.
 #
-# **Time:** about 80 minutes, with the two short exercises. Exercise `ex02_rate_networks`
+# **Time:** about 85 minutes, with the two short exercises. Exercise `ex02_rate_networks`
 # goes with it.
 
 # %%

@@ -26,7 +26,7 @@
 # - check `gatedrnn.LSTMCell` against `torch.nn.LSTMCell`, and feel the gates with an explorer;
 # - say where LSTMs are used, and what has replaced them where.
 #
-# **Time:** about 70 minutes, with the three short exercises. The exercise that goes with it
+# **Time:** about 85 minutes, with the three short exercises. The exercise that goes with it
 # is `exercises/ex03_lstm.ipynb`.
 
 # %%
