@@ -21,7 +21,8 @@ lecture from the library, not typed in.
 from __future__ import annotations
 
 import math
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 import numpy as np
 
@@ -72,7 +73,7 @@ def _matches(answer: Any, expected: Any, rtol: float, atol: float) -> tuple[bool
     if isinstance(expected, (tuple, list)):  # a shape, a few numbers, a few names
         if not isinstance(answer, (tuple, list)) or len(answer) != len(expected):
             return False, f"expected a tuple of {len(expected)} items"
-        for k, (a, e) in enumerate(zip(answer, expected)):
+        for k, (a, e) in enumerate(zip(answer, expected, strict=True)):
             ok, why = _matches(a, e, rtol, atol)
             if not ok:
                 return False, f"item {k} is not right yet" + (f" ({why})" if why else "")
@@ -89,7 +90,9 @@ def _matches(answer: Any, expected: Any, rtol: float, atol: float) -> tuple[bool
         raise TypeError(f"check cannot compare with an expected {type(expected).__name__}")
     got = _as_array(answer)
     if got is None:
-        return False, "expected a number" if want.ndim == 0 else f"expected an array of shape {want.shape}"
+        if want.ndim == 0:
+            return False, "expected a number"
+        return False, f"expected an array of shape {want.shape}"
     if got.shape != want.shape:
         return False, f"expected shape {want.shape}, got shape {got.shape}"
     return bool(np.allclose(got, want, rtol=rtol, atol=atol, equal_nan=True)), ""

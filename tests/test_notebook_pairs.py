@@ -18,7 +18,7 @@ def scripts():
 
 
 def cells(notebook):
-    """Type, source and tags of each cell: nbval reads the tags, so they must survive the pairing."""
+    """Type, source and tags of each cell: nbval reads the tags, so the pairing must keep them."""
     return [
         (cell.cell_type, cell.source.strip(), sorted(cell.metadata.get("tags", [])))
         for cell in notebook.cells
@@ -50,7 +50,7 @@ def test_pairing_is_configured():
 
 @pytest.mark.parametrize("path", notebooks(), ids=lambda p: str(p.relative_to(ROOT)))
 def test_output_checks_are_tags_not_comments(path):
-    """nbval reads the cell tag nbval-ignore-output; a comment would only clutter the student's view."""
+    """nbval reads the tag nbval-ignore-output; a comment would only clutter the student's view."""
     marked = [
         index
         for index, cell in enumerate(jupytext.read(path).cells)
