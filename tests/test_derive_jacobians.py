@@ -152,3 +152,45 @@ def test_errors_say_what_was_expected():
         gradient_flow(gatedrnn.GRUCell(2, 3), torch.zeros(5, 2))
     with pytest.raises(ValueError, match="wrt='c' needs a cell with a memory cell"):
         gradient_flow(gatedrnn.GRUCell(2, 3), torch.zeros(5, 1, 2), wrt="c")
+
+
+class OwnGRU(gatedrnn.GRUCell):
+    """A cell of one's own: a subclass (here with the parent's equations, for a reference)."""
+
+
+class OwnLSTM(gatedrnn.LSTMCell):
+    pass
+
+
+@pytest.mark.parametrize(
+    ("own", "parent"), [(OwnGRU, gatedrnn.GRUCell), (OwnLSTM, gatedrnn.LSTMCell)]
+)
+@pytest.mark.parametrize("full", [False, True])
+def test_a_cell_of_ones_own_is_differentiated_by_autograd(own, parent, full):
+    """No closed form for a subclass (it may change the equations): autograd gives the same."""
+    torch.manual_seed(0)
+    cell = own(3, 4).double()
+    reference = parent(3, 4).double()
+    reference.load_state_dict(cell.state_dict())
+    x = torch.randn(5, 3, dtype=torch.float64)
+    state = cell.state_type(
+        *(torch.randn(5, 4, dtype=torch.float64) for _ in cell.state_type._fields)
+    )
+    if full and len(state) == 1:
+        pytest.skip("one state field: full is the same Jacobian")
+    got = state_jacobian(cell, x, state, full=full)
+    want = state_jacobian(reference, x, state, full=full)
+    torch.testing.assert_close(got, want, rtol=1e-10, atol=1e-12)
+
+
+def test_the_gradient_flow_of_a_cell_of_ones_own():
+    torch.manual_seed(0)
+    cell = OwnLSTM(2, 5).double()
+    reference = gatedrnn.LSTMCell(2, 5).double()
+    reference.load_state_dict(cell.state_dict())
+    x = torch.randn(6, 3, 2, dtype=torch.float64)
+    np.testing.assert_allclose(gradient_flow(cell, x), gradient_flow(reference, x), rtol=1e-10)
+    with pytest.raises(
+        ValueError, match=r"wrt='c' needs ∂h_t/∂c_t.*OwnLSTM is a cell of one's own"
+    ):
+        gradient_flow(cell, x, wrt="c")

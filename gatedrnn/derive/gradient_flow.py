@@ -17,7 +17,7 @@ import numpy as np
 import torch
 
 from .. import palette
-from .jacobians import _as_state, check_cell, step_derivatives
+from .jacobians import _as_state, check_cell, has_closed_form, step_derivatives
 
 
 def gradient_flow(cell, x, *, state=None, wrt: str = "h") -> np.ndarray:
@@ -45,6 +45,11 @@ def gradient_flow(cell, x, *, state=None, wrt: str = "h") -> np.ndarray:
             f"wrt='c' needs a cell with a memory cell c; {type(cell).__name__} "
             f"has state fields {fields}"
         )
+    if wrt != "h" and len(fields) > 1 and not has_closed_form(cell):
+        raise ValueError(
+            f"wrt={wrt!r} needs ∂h_t/∂c_t, which the course's own LSTMCell and SubLSTMCell "
+            f"give; {type(cell).__name__} is a cell of one's own: use wrt='h'"
+        )
     p = next(cell.parameters())
     x = torch.as_tensor(x, dtype=p.dtype, device=p.device)
     if x.dim() != 3 or x.shape[2] != cell.input_size:
@@ -67,8 +72,10 @@ def gradient_flow(cell, x, *, state=None, wrt: str = "h") -> np.ndarray:
             if S == H:
                 curve.append(float(dh.norm(dim=1).mean()))
             else:
-                dc = delta[:, H:] + dh_dc * dh  # total ∂L/∂c_t: via c_{t+1} and via h_t
-                part = {"h": dh, "c": dc, "state": torch.cat([dh, dc], 1)}[wrt]
+                part = dh
+                if wrt != "h":
+                    dc = delta[:, H:] + dh_dc * dh  # total ∂L/∂c_t: via c_{t+1} and via h_t
+                    part = dc if wrt == "c" else torch.cat([dh, dc], 1)
                 curve.append(float(part.norm(dim=1).mean()))
             delta = (J_t.transpose(1, 2) @ delta.unsqueeze(-1)).squeeze(-1)  # J_t^T δ
     return np.array(curve[::-1])

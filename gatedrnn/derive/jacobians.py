@@ -147,25 +147,36 @@ def _gru(cell: cells.GRUCell, x: Tensor, state) -> Tensor:
     return _diag(1 - z) + _rows(n - h_prev, dz) + _rows(z * (1 - n**2), da_n)
 
 
-CELL_TYPES = (
-    cells.VanillaRNNCell,
-    cells.RateCell,
-    cells.LSTMCell,
-    cells.SubLSTMCell,
-    cells.SimpleGRUCell,
-    cells.GRUCell,
-)
+def _by_autograd(cell: cells.RecurrentCell, x: Tensor, state, full: bool) -> Tensor:
+    """The Jacobian of a cell without a closed form here (a cell of one's own), by autograd.
+
+    ``full``: of the whole state, its fields side by side (B, kH, kH); else ∂h_t/∂h_{t-1} with
+    the other fields held fixed (B, H, H).
+    """
+    H = cell.hidden_size
+
+    def step(s: Tensor) -> Tensor:
+        before = cell.state_type(*s.split(H, dim=1)) if full else type(state)(s, *state[1:])
+        _, after = cell(x, before)
+        return torch.cat(list(after), dim=1) if full else after[0]
+
+    wrt = torch.cat(list(state), dim=1) if full else state[0]
+    with torch.enable_grad():
+        J = torch.autograd.functional.jacobian(step, wrt)  # (B, n, B, n)
+    rows = torch.arange(wrt.shape[0], device=wrt.device)
+    return J[rows, :, rows, :]  # each row of the batch depends on its own state only
 
 
 def check_cell(cell, function: str) -> None:
-    if not isinstance(cell, CELL_TYPES):
+    if not isinstance(cell, cells.RecurrentCell):
         hint = ""
         if isinstance(cell, nn.RNNCellBase):
             hint = "; copy a torch.nn cell into ours first, e.g. gatedrnn.GRUCell(I, H) and "
             hint += "load_state_dict(torch_cell.state_dict())"
         raise TypeError(
             f"{function} takes a gatedrnn cell (VanillaRNNCell, RateCell, LSTMCell, "
-            f"SubLSTMCell, SimpleGRUCell, GRUCell); got {type(cell).__name__}{hint}"
+            f"SubLSTMCell, SimpleGRUCell, GRUCell, or a RecurrentCell of one's own); "
+            f"got {type(cell).__name__}{hint}"
         )
 
 
@@ -229,27 +240,36 @@ def state_jacobian(cell, x_t: Tensor, state=None, *, full: bool = False) -> Tens
 def step_derivatives(cell, x_t: Tensor, state, *, full: bool = True):
     """``(J, dh_dc)``: the step's Jacobian and, for LSTM and subLSTM, ∂h_t/∂c_t (B, H), else None.
 
+    The course's cells have closed forms (below and in :func:`state_jacobian`); any other
+    :class:`~gatedrnn.RecurrentCell`, a subclass included, is differentiated by autograd.
+
     ``∂h_t/∂c_t`` is diagonal (``o ⊙ φ2'(c_t)`` for the LSTM, plus the ``w_co`` peephole term;
     ``σ'(c_t)`` for the subLSTM): :func:`gradient_flow` needs it for the total ``∂L/∂c_t``.
     """
+    kind = type(cell)  # the exact type: a subclass may change the equations
     with torch.no_grad():
-        if isinstance(cell, (cells.LSTMCell, cells.SubLSTMCell)):
-            blocks = (_lstm_blocks if isinstance(cell, cells.LSTMCell) else _sublstm_blocks)(
-                cell, x_t, state
-            )
+        if kind in (cells.LSTMCell, cells.SubLSTMCell):
+            blocks = (_lstm_blocks if kind is cells.LSTMCell else _sublstm_blocks)(cell, x_t, state)
             J_hh, J_hc, J_ch, J_cc, dh_dc = blocks
             if not full:
                 return J_hh, dh_dc
             # [[∂h/∂h, ∂h/∂c], [∂c/∂h, ∂c/∂c]]
             J = torch.cat([torch.cat([J_hh, J_hc], 2), torch.cat([J_ch, J_cc], 2)], 1)
             return J, dh_dc
-        if isinstance(cell, cells.VanillaRNNCell):
-            return _vanilla(cell, x_t, state), None
-        if isinstance(cell, cells.RateCell):
-            return _rate(cell, x_t, state), None
-        if isinstance(cell, cells.SimpleGRUCell):
-            return _simple_gru(cell, x_t, state), None
-        if isinstance(cell, cells.GRUCell):
-            return _gru(cell, x_t, state), None
+        if kind in CLOSED_FORMS:
+            return CLOSED_FORMS[kind](cell, x_t, state), None
     check_cell(cell, "step_derivatives")
-    raise AssertionError("unreachable")  # pragma: no cover
+    return _by_autograd(cell, x_t, state, full), None
+
+
+CLOSED_FORMS = {
+    cells.VanillaRNNCell: _vanilla,
+    cells.RateCell: _rate,
+    cells.SimpleGRUCell: _simple_gru,
+    cells.GRUCell: _gru,
+}
+
+
+def has_closed_form(cell) -> bool:
+    """True for the course's own cells (exactly those types), False for a cell of one's own."""
+    return type(cell) in (*CLOSED_FORMS, cells.LSTMCell, cells.SubLSTMCell)
