@@ -1,8 +1,8 @@
-"""The gate explorer in a real browser: JupyterLab on localhost, driven by headless Chromium.
+"""Explorers in a real browser: JupyterLab on localhost, driven by headless Chromium.
 
 Needs Debian's ``chromium`` at /usr/bin/chromium (or ``GATEDRNN_CHROMIUM``) and Playwright for
 Python; skips with the reason when either is missing. Run it alone with
-``pytest tests/test_browser.py -p no:xdist``; skip it with ``-m "not browser"``.
+``pytest tests/test_browser.py -n 0``; skip it with ``-m "not browser"``.
 Screenshots go to docs/screenshots/.
 """
 
@@ -39,6 +39,10 @@ CHROMIUM_ARGS = [
 NOTEBOOK_CELLS = [
     "from gatedrnn.explore import gate_explorer\n",
     "gate_explorer()\n",
+]
+LIVE_GATE_CELLS = [
+    "from gatedrnn.explore import live_gate_explorer\n",
+    "live_gate_explorer()\n",
 ]
 
 
@@ -219,8 +223,19 @@ def _run_all_cells(page, n_cells: int, timeout: float = 40.0) -> None:
 
 
 def test_gate_explorer_slider_redraws_the_plot(browser, lab):
+    _slider_redraws_the_plot(browser, lab, NOTEBOOK_CELLS, "gate_explorer")
+
+
+def test_live_gate_explorer_time_slider_redraws_the_diagrams(browser, lab):
+    """The new live explorer: dragging t recolours both cell diagrams."""
+    _slider_redraws_the_plot(browser, lab, LIVE_GATE_CELLS, "live_gate_explorer")
+
+
+def _slider_redraws_the_plot(browser, lab, cells: list[str], name: str) -> None:
+    """Open a notebook of ``cells``, run it, drag the first slider, see the figure change;
+    screenshots ``name``.png and ``name``_moved.png."""
     url, work = lab
-    (work / "explorer.ipynb").write_text(json.dumps(_notebook(NOTEBOOK_CELLS)))
+    (work / f"{name}.ipynb").write_text(json.dumps(_notebook(cells)))
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
 
     page = browser.new_page(viewport={"width": 1400, "height": 1080})
@@ -232,10 +247,10 @@ def test_gate_explorer_slider_redraws_the_plot(browser, lab):
 
     try:
         page.set_default_timeout(30_000)
-        page.goto(f"{url}/lab/tree/explorer.ipynb")
+        page.goto(f"{url}/lab/workspaces/{name}/tree/{name}.ipynb")  # one notebook open
         page.wait_for_selector(".jp-Notebook .jp-Cell")
         mark("notebook open")
-        _run_all_cells(page, n_cells=len(NOTEBOOK_CELLS))
+        _run_all_cells(page, n_cells=len(cells))
         mark("cells ran")
 
         page.wait_for_selector(".widget-output img")
@@ -246,9 +261,10 @@ def test_gate_explorer_slider_redraws_the_plot(browser, lab):
         value_before = readout.inner_text()
         mark("explorer shown")
         # hide the file browser so the screenshot shows the explorer
-        page.keyboard.press("Control+b")
+        if page.locator(".jp-FileBrowser").first.is_visible():  # the layout may be restored
+            page.keyboard.press("Control+b")
         page.locator(".jp-Notebook .jp-Cell").first.scroll_into_view_if_needed()
-        page.screenshot(path=str(SCREENSHOTS / "gate_explorer.png"))
+        page.screenshot(path=str(SCREENSHOTS / f"{name}.png"))
 
         handle = page.locator(".widget-slider .noUi-handle").first
         box = handle.bounding_box()
@@ -268,10 +284,10 @@ def test_gate_explorer_slider_redraws_the_plot(browser, lab):
         assert readout.inner_text() != value_before  # the slider really moved
         mark("plot redrawn")
         page.locator(".jp-StatusBar-Item", has_text="Idle").first.wait_for()
-        page.screenshot(path=str(SCREENSHOTS / "gate_explorer_moved.png"))
+        page.screenshot(path=str(SCREENSHOTS / f"{name}_moved.png"))
         print("phases (s):", phases)
     except Exception:
-        shot = work.parent / "failure.png"
+        shot = work.parent / f"failure_{name}.png"
         page.screenshot(path=str(shot))
         log = (work.parent / "server.log").read_text()[-2000:]
         print(f"phases (s): {phases}\nscreenshot of the failure: {shot}\nserver log (end):\n{log}")
