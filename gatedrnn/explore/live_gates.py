@@ -105,11 +105,17 @@ def plot_live_gates(run: LiveGateRun, t: int, fig=None):
         raise ValueError(f"t must be a step in 0 … {T - 1}; got {t}")
     if fig is None:
         fig = Figure(figsize=(13, 7.6))
+    fig.set_layout_engine("none")  # placed by hand: a layout pass would double the drawing time
     top, bottom = fig.subfigures(2, 1, height_ratios=[2.1, 1])
     left, right = top.subfigures(1, 2)
     lstm_diagram(values=run.lstm.at(t), equations=False, fig=left)
     sublstm_diagram(values=run.sublstm.at(t), equations=False, fig=right)
-    axes = bottom.subplots(1, 2, sharey=True)
+    axes = bottom.subplots(
+        1,
+        2,
+        sharey=True,
+        gridspec_kw=dict(left=0.04, right=0.99, bottom=0.2, top=0.88, wspace=0.08),
+    )
     for ax, name, unit in ((axes[0], "LSTM", run.lstm), (axes[1], "subLSTM", run.sublstm)):
         steps = np.arange(T)
         ax.plot(steps, run.x, color=palette.INPUT, lw=1, label="x")
