@@ -20,9 +20,15 @@
 # - derive in two lines that Vogels' inhibitory rule $\Delta w = \eta\, x\,(y - \rho_0)$ drives a
 #   neuron to its target rate $\rho_0$, and, in a few more, why it makes inhibition co-tuned with
 #   excitation;
-# - run the rule on a rate neuron and on a spiking neuron, and play with $\eta$ and $\rho_0$.
+# - run the rule on a rate neuron and on a spiking neuron, and play with $\eta$ and $\rho_0$;
+# - run Vogels et al.'s recurrent network: inhibitory plasticity balances it, hides the memories
+#   stored in its excitatory weights, and disinhibition recalls them.
 #
-# **Time:** about 50 minutes. The exercise that goes with it is
+# The material follows a lecture on cortical microcircuits and gated RNNs (its part on
+# excitatory and inhibitory cells, balance and Vogels' rule) and the papers it cites, Vogels et
+# al. (2011) and Hennequin et al. (2017).
+#
+# **Time:** about 65 minutes, with the three short exercises inside the lecture. The exercise that goes with it is
 # `exercises/ex05_inhibitory_plasticity.ipynb`.
 
 # %%
@@ -44,6 +50,8 @@ import numpy as np
 import torch
 
 from gatedrnn import explore, plasticity
+from gatedrnn.plasticity import assemblies
+from gatedrnn.practice import check
 
 # %% [markdown]
 # ## 1. Two kinds of cells
@@ -65,11 +73,39 @@ from gatedrnn import explore, plasticity
 # %%
 torch.manual_seed(0)
 cell = gatedrnn.RateCell(1, 100, phi="relu", dale=0.8)
-R = cell.recurrent_weight.detach()  # (H, H), R = |R_raw| D
-excitatory = cell.signs > 0  # (H,) True for E units
+R = cell.recurrent_weight.detach().numpy()  # (H, H), R = |R_raw| D
+excitatory = cell.signs.numpy() > 0  # (H,) True for E units
 print("excitatory units:", int(excitatory.sum()), "  inhibitory units:", int((~excitatory).sum()))
-print("every E column >= 0:", bool((R[:, excitatory] >= 0).all()))
-print("every I column <= 0:", bool((R[:, ~excitatory] <= 0).all()))
+
+# %% [markdown]
+# ### Your turn 1: find the inhibitory cells
+#
+# Forget `cell.signs` for a moment: you have only the weight matrix `R` (a NumPy array, column
+# $j$ = the outgoing synapses of unit $j$). Build a boolean array `inhibitory` with one entry per
+# unit, True for the inhibitory ones.
+
+# %%
+# Your turn: replace the ... with your answer, then run the cell.
+inhibitory = ...
+
+check("the inhibitory units", inhibitory, expected=cell.signs.numpy() < 0)
+
+# %% [markdown]
+# <details><summary>Hint</summary>
+#
+# Dale's principle: every synapse an inhibitory unit makes is $\le 0$, so its whole column is.
+# `(R <= 0).all(axis=0)` asks that of every column.
+# </details>
+#
+# <details><summary>Solution</summary>
+#
+# ```python
+# inhibitory = (R <= 0).all(axis=0) & (R < 0).any(axis=0)
+# ```
+# A column of non-positive weights with at least one negative one. (`(R <= 0).all(axis=0)`
+# alone would also do here: no excitatory column is all zeros.) The last 20 units are
+# inhibitory: `RateCell(..., dale=0.8)` puts them at the end.
+# </details>
 
 # %% [markdown]
 # ### When does an E/I network stay calm?
@@ -77,15 +113,17 @@ print("every I column <= 0:", bool((R[:, ~excitatory] <= 0).all()))
 # Take $\varphi$ = ReLU and a state where every unit is active, so $\varphi$ has slope 1. A small
 # deviation $\delta r$ from a steady state then obeys the linear equation
 #
-# $$ \tau \frac{d\, \delta r}{dt} = (R - \mathbb 1)\, \delta r , \tag{2} $$
+# $$ \tau \frac{d\, \delta r}{dt} = (R - \mathrm{Id})\, \delta r , \tag{2} $$
 #
-# which decays when every eigenvalue $\lambda$ of $R$ has $\operatorname{Re}\lambda < 1$ and
-# grows without bound (the ReLU never saturates) as soon as one crosses 1.
+# with $\mathrm{Id}$ the identity matrix. The deviation decays when every eigenvalue $\lambda$
+# of $R$ has $\operatorname{Re}\lambda < 1$ and grows without bound (the ReLU never saturates)
+# as soon as one crosses 1.
 #
 # Dale's principle gives $R$ a special eigenvalue. Write $R = \bar R + \Delta$, where every row of
 # $\bar R$ is the row vector of column means $\mu_j$ (positive for E columns, negative for I
-# columns), and $\Delta$ is zero-mean noise. $\bar R = \mathbb 1\, \mu^\top$ has rank one, and its
-# only non-zero eigenvalue (eigenvector $\mathbb 1$, all units together) is
+# columns), and $\Delta$ is zero-mean noise. With $\mathbf 1 = (1, \dots, 1)^\top$ the vector of
+# all ones, $\bar R = \mathbf 1\, \mu^\top$ has rank one, and its only non-zero eigenvalue
+# (eigenvector $\mathbf 1$, all units together) is
 #
 # $$ \lambda_{\text{out}} \approx \sum_j \mu_j = N_E\, \bar w_E - N_I\, \bar w_I , \tag{3} $$
 #
@@ -105,14 +143,40 @@ runaway = explore.ei_network(dale=0.8, g_e=1.0, g_i=0.2)
 fig = explore.plot_ei_network(runaway)
 fig.suptitle("excitation wins: g_E = 1.0, g_I = 0.2")
 plt.show()
-outlier = runaway.eigvals.real.max()
-column_sum = runaway.R.mean(axis=0).sum()  # Σ_j μ_j, eq. (3)
-print(f"largest Re λ = {outlier:.1f};  sum of column means (eq. 3) = {column_sum:.1f}")
-print("activity ran away:", runaway.runaway)
 
 # %% [markdown]
-# The lone eigenvalue far to the right is eq. (3). Everything else stays in the disc: it is the
-# *mean* excitation, the part every unit shares, that runs away. Its eigenvector is $\mathbb 1$,
+# ### Your turn 2: predict the runaway eigenvalue
+#
+# `runaway.R` is the weight matrix of the second network (a NumPy array). Predict its outlier
+# eigenvalue with eq. (3), from the column means alone — no eigenvalue solver. The check
+# compares with the largest real part of its eigenvalues (`runaway.eigvals`), within 5 %.
+
+# %%
+# Your turn: replace the ... with your answer, then run the cell.
+lambda_out = ...
+
+check("outlier eigenvalue", lambda_out, expected=runaway.eigvals.real.max(), rtol=0.05)
+
+# %% [markdown]
+# <details><summary>Hint</summary>
+#
+# `R.mean(axis=0)` gives the column means $\mu_j$; eq. (3) adds them up.
+# </details>
+#
+# <details><summary>Solution</summary>
+#
+# ```python
+# lambda_out = runaway.R.mean(axis=0).sum()  # about 5.1
+# ```
+# Far above 1: the mode in which all units rise together grows, and with a ReLU nothing stops
+# it. The other eigenvalues stay in the disc around 0; the noise $\Delta$ moves the outlier
+# only a little.
+# </details>
+
+# %% [markdown]
+# The lone eigenvalue far to the right is eq. (3), and with it the activity runs away. Everything
+# else stays in the disc: it is the
+# *mean* excitation, the part every unit shares, that runs away. Its eigenvector is $\mathbf 1$,
 # all units together, which is why the E and I means rise on top of each other. Inhibition is
 # what pulls $\lambda_{\text{out}}$ back below 1.
 #
@@ -199,7 +263,7 @@ explore.ei_explorer(g_e=0.6, g_i=0.5)
 # %%
 res = plasticity.simulate_rate(60.0)  # 60 s; eta = 2e-5, rho0 = 5 Hz
 print(f"target rho0 = {res.rho0:g} Hz;  output rate over the last 12 s = {res.final_rate():.1f} Hz")
-print("E/I co-tuning across the 8 groups, r > 0.95:", res.cotuning() > 0.95)
+print(f"correlation of E and I currents across the 8 groups: {res.cotuning():.2f}")
 fig = plasticity.plot_summary(res)
 plt.show()
 
@@ -366,8 +430,8 @@ print(f"the weakest group runs out of inhibition at rho0 = {rho0_limit:.0f} Hz")
 
 # %%
 spiking = plasticity.simulate_spiking(60.0, progress=False)  # 60 s, eta = 0.05, rho0 = 5 Hz
-print("output rate within 1 Hz of the target:", abs(spiking.final_rate() - spiking.rho0) < 1.0)
-print("E/I co-tuning across the 8 groups, r > 0.9:", spiking.cotuning() > 0.9)
+print(f"target rho0 = {spiking.rho0:g} Hz;  output rate over the last 12 s = {spiking.final_rate():.0f} Hz")
+print(f"correlation of E and I currents across the 8 groups: {spiking.cotuning():.1f}")
 fig = plasticity.plot_summary(spiking)
 plt.show()
 
@@ -390,7 +454,109 @@ plt.show()
 explore.plasticity_explorer(rho0=16.0)
 
 # %% [markdown]
-# ## 7. Inhibition as a gate
+# ## 7. A recurrent network: balance, hidden memories and their recall
+#
+# So far the inputs were given and only one neuron learned. Vogels et al. (2011) also put the
+# rule into a recurrent network of 8 000 excitatory and 2 000 inhibitory spiking neurons, where
+# every inhibitory synapse onto an excitatory cell learns with eq. (6). Three things happen, and
+# a rate network of 400 E and 100 I units, sparsely connected (each pair with probability
+# 0.2), shows all three in a few seconds of computing (`plasticity.assemblies`):
+#
+# $$ \tau_E \dot r_E = -r_E + [W_{EE} r_E - W_{EI} r_I + h_E + \xi_E]_+ , \qquad
+#    \tau_I \dot r_I = -r_I + [W_{IE} r_E - W_{II} r_I + h_I + \xi_I]_+ , $$
+#
+# with constant drives $h$, a little noise $\xi$, $\tau_E = 20$ ms, $\tau_I = 10$ ms, and only
+# $W_{EI}$ plastic, $\Delta (W_{EI})_{jk} = \eta\, r_{I,k} (r_{E,j} - \rho_0)$ with
+# $\rho_0 = 3$ Hz.
+#
+# 1. **Balance** (0–5 s). Inhibition starts weak and the network fires fast; the rule raises the
+#    inhibition onto every excitatory unit until each fires at $\rho_0$: the network
+#    balances itself.
+# 2. **Imprint** (at 5 s). Two groups of 40 excitatory units, the *assemblies*, get strong
+#    excitatory weights among themselves — a memory, as Hebbian learning would store it. They
+#    light up at once. The rule then adds inhibition onto exactly their units until they are back
+#    at $\rho_0$: the memory is still in $W_{EE}$, but nothing in the activity shows it. It is
+#    **hidden**.
+# 3. **Recall** (from 12 s, plasticity off). For one second at a time, the inhibitory weights
+#    onto one group are scaled down by 30 %: **disinhibition**, as VIP interneurons do in cortex
+#    (lecture 06). Assembly 1, then assembly 2, then a control group of 40 units in no assembly.
+
+# %%
+network = assemblies.simulate_assemblies()  # about 19 s of network time
+fig = assemblies.plot_assemblies(network)
+fig.suptitle("Vogels et al. (2011)'s memory network, as a rate model", fontsize="medium")
+plt.show()
+
+# %% [markdown]
+# Read the three panels from the top: every excitatory unit's rate (one row each; the two
+# assemblies and the control group at the bottom), the groups' mean rates, and the summed
+# inhibitory weight onto a unit of each group. The same 30 % release of inhibition lights up an
+# assembly and barely moves the control group: inside an assembly each unit's extra activity
+# excites the others, and that recurrent loop amplifies the release. The other assembly is
+# pushed *below* $\rho_0$ meanwhile: the active assembly drives the inhibitory cells, which
+# inhibit everyone else. The memory was there all along, in the weights, invisible until the
+# gate opened.
+#
+# ### Your turn 3: how much does an assembly amplify?
+#
+# From `network`, measure how many Hz assembly 1 gains while it is disinhibited, over its mean
+# rate in the second before, and the same for the control group; then their ratio. The
+# recall windows are in `network.events` (`(start, stop)` in s), and
+# `network.mean_rate(name, start, stop)` gives a group's mean rate between two times.
+
+# %%
+# Your turn: replace the ... with your answer, then run the cell.
+start, stop = network.events["recall assembly 1"]
+gain_assembly = ...  # Hz
+start, stop = network.events["recall control"]
+gain_control = ...  # Hz
+amplification = ...  # gain_assembly / gain_control
+
+check("gain of assembly 1 (Hz)", gain_assembly, expected=network.recall_gain("assembly 1"))
+check("gain of the control group (Hz)", gain_control, expected=network.recall_gain("control"))
+check(
+    "amplification",
+    amplification,
+    expected=network.recall_gain("assembly 1") / network.recall_gain("control"),
+)
+
+# %% [markdown]
+# <details><summary>Hint</summary>
+#
+# The rate during the recall is `network.mean_rate(name, start, stop)`; the second before is
+# `network.mean_rate(name, start - 1, start)`. Mind that `start, stop` are overwritten between
+# the two groups.
+# </details>
+#
+# <details><summary>Solution</summary>
+#
+# ```python
+# start, stop = network.events["recall assembly 1"]
+# gain_assembly = network.mean_rate("assembly 1", start, stop) - network.mean_rate("assembly 1", start - 1, start)
+# start, stop = network.events["recall control"]
+# gain_control = network.mean_rate("control", start, stop) - network.mean_rate("control", start - 1, start)
+# amplification = gain_assembly / gain_control
+# ```
+# About five. For a linear network the amplification of a group whose units excite each other
+# with total weight $g$ is $1/(1 - g)$: the assemblies were imprinted with $g = 0.8$, so
+# $1/(1 - 0.8) = 5$, against about $1/(1 - 0.04)$ for the control group, whose units get only
+# their share of the weak background excitation from each other.
+# </details>
+#
+# **Think!** Why does the network not recall the assemblies on its own, from noise, once they are
+# hidden?
+#
+# <details><summary>Answer</summary>
+#
+# Because the loop gain inside an assembly, 0.8, is below 1: a fluctuation is amplified about
+# five-fold but then decays, so the assembly never ignites by itself, and the extra inhibition
+# the rule gave it holds its mean at $\rho_0$. In Vogels et al.'s spiking network the
+# assemblies are stronger and can ignite; there the balanced inhibition is what keeps them
+# quiet until a cue, or a release of inhibition, arrives.
+# </details>
+
+# %% [markdown]
+# ## 8. Inhibition as a gate
 #
 # An inhibitory input does not multiply the neuron's response; it *subtracts* from the current
 # that drives it, eq. (5). A pathway whose excitation is matched by its own inhibition is
@@ -410,12 +576,44 @@ explore.plasticity_explorer(rho0=16.0)
 #   and — because each group must stop drifting on its own — leaves every group with the same
 #   net drive, so inhibition copies the tuning of excitation, eq. (9).
 # - The trace-based spiking rule, eq. (10), is the same rule on average.
+# - In a recurrent network the same rule balances every excitatory unit, hides memories
+#   stored in excitatory assemblies behind matched inhibition, and disinhibition recalls them:
+#   a memory's recurrent excitation amplifies the release about $1/(1 - g)$-fold.
 #
 # **Exercise:** `exercises/ex05_inhibitory_plasticity.ipynb` — implement Vogels' rule yourself;
 # the checks test that the output rate converges to $\rho_0$ and that E and I end co-tuned.
 #
-# **References.** Vogels, Sprekeler, Zenke, Clopath & Gerstner (2011), *Inhibitory plasticity
-# balances excitation and inhibition in sensory pathways and memory networks*, Science.
-# Hennequin, Agnes & Vogels (2017), *Inhibitory plasticity: balance, control, and
-# codependence*, Annual Review of Neuroscience. Costa, Assael, Shillingford, de Freitas & Vogels
-# (2017), *Cortical microcircuits as gated-recurrent neural networks*, NeurIPS.
+# ## References and further reading
+#
+# - A lecture on cortical microcircuits and gated RNNs from a course on neural information
+#   processing (2018/19): its first part, on E and I cells, balance and Vogels' rule, is the
+#   outline of this lecture.
+# - T. P. Vogels, H. Sprekeler, F. Zenke, C. Clopath & W. Gerstner (2011), *Inhibitory
+#   plasticity balances excitation and inhibition in sensory pathways and memory networks*,
+#   Science 334, 1569–1573. [doi:10.1126/science.1211095](https://doi.org/10.1126/science.1211095)
+#   — the rule, its spiking form, co-tuning, and the memory network of section 7.
+# - G. Hennequin, E. J. Agnes & T. P. Vogels (2017), *Inhibitory plasticity: balance, control,
+#   and codependence*, Annual Review of Neuroscience 40, 557–579.
+#   [doi:10.1146/annurev-neuro-072116-031005](https://doi.org/10.1146/annurev-neuro-072116-031005)
+#   — global and detailed, loose and tight balance, and the rules that build them.
+# - G. Hennequin, Y. Ahmadian, D. B. Rubin, M. Lengyel & K. D. Miller (2018), *The dynamical
+#   regime of sensory cortex: stable dynamics around a single stimulus-tuned attractor account for
+#   patterns of noise variability*, Neuron 98, 846–860.
+#   [doi:10.1016/j.neuron.2018.04.017](https://doi.org/10.1016/j.neuron.2018.04.017) — an E/I
+#   network with supralinear units, inhibition-stabilised, fitted to cortical variability.
+# - C. van Vreeswijk & H. Sompolinsky (1996), *Chaos in neuronal networks with balanced
+#   excitatory and inhibitory activity*, Science 274, 1724–1726.
+#   [doi:10.1126/science.274.5293.1724](https://doi.org/10.1126/science.274.5293.1724) — why
+#   strong excitation and inhibition that cancel give irregular, asynchronous firing.
+# - K. Rajan & L. F. Abbott (2006), *Eigenvalue spectra of random matrices for neural networks*,
+#   Physical Review Letters 97, 188104.
+#   [doi:10.1103/PhysRevLett.97.188104](https://doi.org/10.1103/PhysRevLett.97.188104) — the
+#   disc and the outlier of section 1, with Dale's principle.
+# - R. Costa, Y. Assael, B. Shillingford, N. de Freitas & T. P. Vogels (2017), *Cortical
+#   microcircuits as gated-recurrent neural networks*, NeurIPS 30.
+#   [arXiv:1711.02448](https://arxiv.org/abs/1711.02448) — where subtractive inhibition becomes
+#   a gate (lecture 06).
+# - W. Gerstner, W. M. Kistler, R. Naud & L. Paninski (2014), *Neuronal Dynamics*, Cambridge
+#   University Press, part III and chapter 19.
+#   [neuronaldynamics.epfl.ch](https://neuronaldynamics.epfl.ch/online/) — populations,
+#   balanced networks and synaptic plasticity in textbook form.
