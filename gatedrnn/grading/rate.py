@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import numpy as np
 import torch
-from scipy.integrate import solve_ivp
 
 from ..cells import RateCell
 from ..states import RateState, VoltageState
@@ -30,6 +29,8 @@ def _network(seed: int):
 
 def _ode_solution(form: str, tau, W, R, b, x, s0) -> np.ndarray:
     """s(T_END) of τ ds/dt = -s + φ(R s + W x + b) (rate) or -s + R φ(s) + W x + b (voltage)."""
+    from scipy.integrate import solve_ivp  # only where the check marks: SciPy takes a second
+
     tau, W, R, b, x, s0 = (t.numpy() for t in (tau, W, R, b, x, s0))
     drive = x @ W.T + b  # (B, H), constant in time
 

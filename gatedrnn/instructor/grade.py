@@ -33,10 +33,12 @@ from __future__ import annotations
 import argparse
 import ast
 import dataclasses
+import importlib
 import json
 import re
 import subprocess
 import sys
+import threading
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -44,8 +46,13 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from ..grading import Report
 
+# nbformat's schema library builds dozens of parsers for IRI formats at import (seconds on a busy
+# machine); notebooks use none of them, so the grader does without that optional module
+sys.modules.setdefault("rfc3987_syntax", None)  # type: ignore[arg-type]
+
 __all__ = [
     "CellRun",
+    "Kernel",
     "Grade",
     "GradeError",
     "grade_notebook",
@@ -57,6 +64,7 @@ __all__ = [
 
 DEFAULT_TIMEOUT = 60.0  # s per cell
 _TIMEOUT_NAME = "GatedrnnCellTimeout"
+_EXERCISE_NAME = re.compile(r"ex\d\d")
 _PROBE = "pass"
 
 
@@ -103,6 +111,108 @@ def _first_line(source: str) -> str:
     return line if len(line) <= 50 else line[:47] + "..."
 
 
+class Kernel:
+    """A fresh kernel of the grader's own Python, in folder ``cwd``, for :meth:`run`.
+
+    ``setup`` runs when it starts, and again after every restart, with ``setup_timeout`` (slow
+    imports); :class:`GradeError` if it fails. Use it as a context manager: the kernel starts
+    (and runs ``setup``) on entering, which lets the caller do its own work meanwhile.
+    """
+
+    def __init__(
+        self, cwd: Path | str, timeout: float, *, setup: str = "", setup_timeout: float = 300.0
+    ) -> None:
+        import nbformat
+        from nbclient import NotebookClient
+
+        self.timeout = timeout
+        self.setup = setup
+        self.setup_timeout = setup_timeout
+        self.client = NotebookClient(
+            nbformat.v4.new_notebook(),
+            km=_kernel_manager(),
+            timeout=timeout,
+            timeout_func=lambda cell: cell.metadata.get("timeout", timeout),
+            startup_timeout=120,
+            allow_errors=False,
+            interrupt_on_timeout=True,
+            error_on_timeout={"ename": _TIMEOUT_NAME, "evalue": "", "traceback": []},
+            iopub_timeout=2,
+            resources={"metadata": {"path": str(cwd)}},
+        )
+        self._context: Any = None
+
+    def __enter__(self) -> Kernel:
+        self._context = self.client.setup_kernel(
+            stderr=subprocess.DEVNULL, stdout=subprocess.DEVNULL
+        )
+        self._context.__enter__()
+        try:
+            self._prepare()
+        except BaseException:
+            self._context.__exit__(*sys.exc_info())
+            raise
+        return self
+
+    def __exit__(self, *exc: Any) -> None:
+        self._context.__exit__(*exc)
+
+    def _prepare(self) -> None:
+        if self.setup:
+            run = _execute(self.client, self.setup, self.setup_timeout)
+            if run.status != "ok":
+                raise GradeError(f"the grader's set-up failed in the kernel: {run.message}")
+
+    def _restart(self) -> None:
+        from jupyter_core.utils import run_sync
+
+        run_sync(self.client.km.restart_kernel)(now=True)
+        run_sync(self.client.kc.wait_for_ready)(timeout=120)
+        self._prepare()
+
+    def _again(self, done: Sequence[str]) -> int:
+        """A new kernel with the cells in ``done`` run again; how many of them ran well."""
+        self._restart()
+        again = 0
+        for source in done:
+            run = _execute(self.client, source, self.timeout)
+            if run.status in ("dead", "timeout"):
+                if run.status == "dead" or _execute(self.client, _PROBE, 5).status != "ok":
+                    self._restart()
+                break
+            again += run.status == "ok"
+        return again
+
+    def run(self, sources: Sequence[str], replay: Sequence[bool] | None = None) -> list[CellRun]:
+        """Run code cells in order; never raises for what the code does.
+
+        Each cell gets ``timeout`` seconds: past that it is interrupted. If the kernel then
+        stays busy (it ignores interrupts) or dies, that cell's run says so, a new kernel
+        starts, and the earlier cells that ran well and are marked in ``replay`` (default: all)
+        run again in it, so that what they defined is back; then the following cells run.
+        """
+        replay = [True] * len(sources) if replay is None else list(replay)
+        runs: list[CellRun] = []
+        done: list[str] = []  # cells that ran well, to run again in a new kernel
+        for index, source in enumerate(sources):
+            run = _execute(self.client, source, self.timeout)
+            killed = run.status == "dead"
+            if run.status == "timeout" and _execute(self.client, _PROBE, 5).status != "ok":
+                killed = True
+                run.message += "; it ignored the interrupt"
+            if killed:
+                again = self._again(done)
+                run.message += (
+                    f"; a new kernel ran the {again} cell(s) before it again"
+                    if done
+                    else "; a new kernel took over"
+                )
+            elif run.status == "ok" and replay[index]:
+                done.append(source)
+            runs.append(run)
+        return runs
+
+
 def run_cells(
     sources: Sequence[str],
     cwd: Path | str,
@@ -112,77 +222,9 @@ def run_cells(
     setup_timeout: float = 300.0,
     replay: Sequence[bool] | None = None,
 ) -> list[CellRun]:
-    """Run code cells in order in one fresh kernel; never raises for what the code does.
-
-    ``setup`` runs first, and again after every restart, with ``setup_timeout`` (slow imports);
-    :class:`GradeError` if it fails. Each cell then gets ``timeout`` seconds: past that it is
-    interrupted. If the kernel then stays busy (it ignores interrupts) or dies, that cell's run
-    says so, a new kernel starts, and the earlier cells that ran well and are marked in
-    ``replay`` (default: all) run again in it, so that what they defined is back; then the
-    following cells run.
-    """
-    import nbformat
-    from jupyter_core.utils import run_sync
-    from nbclient import NotebookClient
-
-    replay = [True] * len(sources) if replay is None else list(replay)
-    client = NotebookClient(
-        nbformat.v4.new_notebook(),
-        km=_kernel_manager(),
-        timeout=timeout,
-        timeout_func=lambda cell: cell.metadata.get("timeout", timeout),
-        startup_timeout=120,
-        allow_errors=False,
-        interrupt_on_timeout=True,
-        error_on_timeout={"ename": _TIMEOUT_NAME, "evalue": "", "traceback": []},
-        iopub_timeout=2,
-        resources={"metadata": {"path": str(cwd)}},
-    )
-
-    def prepare() -> None:
-        if setup:
-            run = _execute(client, setup, setup_timeout)
-            if run.status != "ok":
-                raise GradeError(f"the grader's set-up failed in the kernel: {run.message}")
-
-    def restart(done: Sequence[str]) -> int:
-        """A new kernel with the cells in ``done`` run again; how many of them ran well."""
-        run_sync(client.km.restart_kernel)(now=True)
-        run_sync(client.kc.wait_for_ready)(timeout=120)
-        prepare()
-        again = 0
-        for source in done:
-            run = _execute(client, source, timeout)
-            if run.status in ("dead", "timeout"):
-                if run.status == "dead" or _execute(client, _PROBE, 5).status != "ok":
-                    run_sync(client.km.restart_kernel)(now=True)
-                    run_sync(client.kc.wait_for_ready)(timeout=120)
-                    prepare()
-                break
-            again += run.status == "ok"
-        return again
-
-    runs: list[CellRun] = []
-    done: list[str] = []  # cells that ran well, to run again in a new kernel
-    with client.setup_kernel(stderr=subprocess.DEVNULL, stdout=subprocess.DEVNULL):
-        prepare()
-        for index, source in enumerate(sources):
-            run = _execute(client, source, timeout)
-            killed = run.status == "dead"
-            if run.status == "timeout" and _execute(client, _PROBE, 5).status != "ok":
-                killed = True
-                run.message += "; it ignored the interrupt"
-            if killed:
-                again = restart(done)
-                run.message += (
-                    f"; a new kernel ran the {again} cell(s) before it again"
-                    if done
-                    else "; a new kernel took over"
-                )
-            elif run.status == "ok" and replay[index]:
-                done.append(source)
-            runs.append(run)
-    return runs
+    """:meth:`Kernel.run` in a fresh :class:`Kernel`."""
+    with Kernel(cwd, timeout, setup=setup, setup_timeout=setup_timeout) as kernel:
+        return kernel.run(sources, replay)
 
 
 def _execute(client, source: str, limit: float) -> CellRun:
@@ -399,20 +441,29 @@ def grade_notebook(
     path: Path | str, *, exercise: str | None = None, timeout: float = DEFAULT_TIMEOUT
 ) -> Grade:
     """Run the notebook at ``path`` and grade it with the grader's own checks, here."""
-    from ..grading import EXERCISES, substitution_note
     from . import scan
 
     path = Path(path)
     _check_notebook_path(path)
-    name = find_exercise(path, exercise)
+    # the grader's own checks load PyTorch while the kernel starts and loads it too
+    importer = threading.Thread(target=importlib.import_module, args=("gatedrnn.grading",))
+    importer.start()
     sources = _read_sources(path)
-    notes = [w for w in (paired_warning(path),) if w]
-    checks = EXERCISES[name]
-    findings = scan.scan(sources, {c.question: c.arg_names for c in checks})
-    student = [_without_checks(s) for s in sources]
-    cells = [*student, *(grader_cell(c.question) for c in checks)]
-    replay = [True] * len(student) + [False] * len(checks)
-    runs = run_cells(cells, path.parent.resolve(), timeout, setup=_SETUP, replay=replay)
+    if exercise is None and not _EXERCISE_NAME.match(path.stem):
+        importer.join()
+        find_exercise(path, exercise)  # cannot tell which exercise: say so before any kernel
+    with Kernel(path.parent.resolve(), timeout, setup=_SETUP) as kernel:
+        importer.join()
+        from ..grading import EXERCISES, substitution_note
+
+        name = find_exercise(path, exercise)
+        notes = [w for w in (paired_warning(path),) if w]
+        checks = EXERCISES[name]
+        findings = scan.scan(sources, {c.question: c.arg_names for c in checks})
+        student = [_without_checks(s) for s in sources]
+        cells = [*student, *(grader_cell(c.question) for c in checks)]
+        replay = [True] * len(student) + [False] * len(checks)
+        runs = kernel.run(cells, replay)
     for number, (source, run) in enumerate(zip(sources, runs, strict=False), start=1):
         if run.status != "ok":
             notes.append(f"code cell {number} ({_first_line(source)!r}): {run.message}")
