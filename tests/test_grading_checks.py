@@ -631,3 +631,41 @@ def test_feedback_names_the_mistake_without_the_answer(solved):
     table = report.table()
     assert "forget gate is missing" in table
     assert "tensor(" not in table and "[[" not in table  # no values of the reference
+
+
+# --------------------------------------------------------------------------------------------
+# Diagnoses, one mistake counted once, and the shape point
+
+DIAGNOSED = [
+    (
+        "ex03_lstm",
+        "3.1",
+        [("h_prev @ weight_hh.T + bias_hh  # (B, 4H)", "h_prev @ weight_hh.T  # (B, 4H)")],
+        "bias_hh is missing",
+    ),
+    ("ex01_mlp", "1.3", [("dy_pre = (y - Y) / p", "dy_pre = y - Y")], "exactly times p = 7"),
+    ("ex03_lstm", "3.1", [("c_t = f * c_prev + i * z", "c_t = c_prev + i * z")], "forget gate"),
+]
+
+
+@pytest.mark.parametrize(("exercise", "question", "edits", "phrase"), DIAGNOSED)
+def test_common_mistakes_are_named(exercise, question, edits, phrase):
+    report = run(question, namespace(mutate(SOLUTIONS[exercise], edits)))
+    assert not report.passed and phrase in report.table(), report.table()
+
+
+def test_a_wrong_shape_with_the_right_numbers_costs_the_shape_point_only():
+    edits = [("db = dh_pre.sum(axis=1, keepdims=True)", "db = dh_pre.sum(axis=1)")]
+    report = run("1.3", namespace(mutate(SOLUTIONS["ex01_mlp"], edits)))
+    assert report.earned == report.points - 1, report.table()
+    assert "shape" in report.failed_items()[0].description
+
+
+def test_a_later_question_is_graded_with_the_course_version_of_an_earlier_answer():
+    edits = [("c_t = f * c_prev + i * z", "c_t = c_prev + i * z")]  # 3.1 wrong
+    scope = namespace(mutate(SOLUTIONS["ex03_lstm"], edits))
+    assert not run("3.1", scope).passed
+    report = run("3.2", scope)
+    assert report.passed, report.table()
+    assert "Graded with the course's own lstm_step" in report.table()
+    assert scope["lstm_step"].__module__ == "exercise"  # the student's own is back in place
