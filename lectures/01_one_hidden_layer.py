@@ -78,6 +78,17 @@ _ = threadpool_limits(1)  # NumPy's products here are small: one thread is the f
 # `gatedrnn.mlp` implements exactly these equations in NumPy, one line per equation.
 
 # %% [markdown]
+# The network drawn with MNIST's sizes ($n = 784$ pixels, $m = 100$ hidden units, $q = 10$
+# classes, one example at a time): each layer a column of units, each arrow an array with its
+# shape. (`gatedrnn.diagrams` draws every model of the course; `diagrams.mlp_diagram(n, m, q,
+# p)` redraws this one for other sizes.)
+
+# %%
+from gatedrnn import diagrams
+
+diagrams.mlp_diagram(n=784, m=100, q=10, p=1)
+
+# %% [markdown]
 # ## 2. Shapes
 #
 # A digit of scikit-learn's data set has $8 \times 8$ pixels, so $n = 64$ (MNIST's digits have
