@@ -104,6 +104,16 @@ print("z  = dt / tau        ", tuple(cell.z.shape), f" every entry {cell.z[0].it
 # one-step shift of the input that machine learning prefers and that changes nothing for a
 # constant input. `RateCell` computes eq. (2), one line of code per term.
 #
+# The diagram draws eq. (2) as a circuit: the candidate $\varphi(\cdot)$ enters the unit
+# through a gate of fixed value $z$, the old rate leaks through $1 - z$. Lectures 03 and 04
+# draw the LSTM and the GRU with the same parts, and there $z$ becomes a gate that moves.
+
+# %%
+from gatedrnn import diagrams
+
+diagrams.rate_unit_diagram()
+
+# %% [markdown]
 # How good is the approximation? For one unit with $\tau = 10$ ms, $\varphi = \tanh$, a
 # self-connection $w = 0.5$ and a constant input $I = 1$, `derive.rate_trajectories` solves
 # eq. (1) to high accuracy and also takes the Euler steps of eq. (2):
@@ -333,6 +343,9 @@ plt.show()
 # times larger, so that on average excitation and inhibition cancel.
 
 # %%
+diagrams.ei_pair_diagram()
+
+# %%
 torch.manual_seed(0)
 cell = gatedrnn.RateCell(1, 100, tau=10.0, dt=1.0, phi="relu", dale=0.8)
 signs = cell.signs  # diag(D), (H,)
@@ -376,7 +389,7 @@ print("after the step, columns that mix signs:", int(((R > 0).any(dim=0) & (R < 
 # structure, close to the mean row sum of $R$ (total excitation minus total inhibition onto a
 # unit). The explorer scales the excitatory columns by $g_E$ and the inhibitory ones by
 # $g_I$. With $g_E = g_I$ the outlier sits near 0 and the activity settles. Raise $g_E$ to
-# 0.8: the outlier moves to about 2, past the red line, and the activity runs away. Raise
+# 0.8: the outlier moves to about 2, past the dashed line, and the activity runs away. Raise
 # $g_I$ instead: the outlier moves to the left, but the cloud widens, because the few
 # inhibitory columns carry large weights.
 
@@ -408,6 +421,20 @@ ax.axhline(0, color="0.8", lw=0.8)
 ax.set(xlabel="input u", ylabel="φ(u)", ylim=(-1.5, 8), title="three choices of φ")
 ax.legend(frameon=False)
 plt.show()
+
+# %% [markdown]
+# The choice of $\varphi$ decides where a unit can rest. One unit with a self-connection $w$,
+# $\tau\, dr/dt = -r + \varphi(w r + I)$, is at rest where the line $r$ meets the curve
+# $\varphi(w r + I)$; a crossing is stable when the curve is flatter than the line there,
+# $w\,\varphi'(w r^* + I) < 1$. With $\tanh$ and $w > 1$ there are two stable rests: the unit
+# remembers which way it was pushed (the right panel: raising and lowering $I$ slowly leaves it
+# on different branches). With the supralinear $\varphi$ and a little more input, the curve
+# never comes back to the line: no rest at all, the rate runs away.
+
+# %% tags=["nbval-ignore-output"]
+from gatedrnn.explore import steady_state_explorer
+
+steady_state_explorer(w=1.5, I=0.0, phi="tanh")
 
 # %% [markdown]
 # A supralinear unit alone would answer a doubled input with a quadrupled rate. Coupled to
