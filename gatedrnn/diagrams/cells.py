@@ -203,7 +203,7 @@ def _lstm_family(
         )
         sk.note(
             (L["mul_f"][0] - 2.3, L["f"][1] - 0.55),
-            r"$f = \sigma(\theta)$: one learned value per unit, no input",
+            r"$f = \sigma(\beta)$: one learned value per unit, no input",
             va="center",
         )
         sk.path(
@@ -320,7 +320,7 @@ def _lstm_lines(subtractive, coupled, fixed_forget, peephole) -> list[str]:
     if coupled:
         lines[1] = r"$f_t = 1 - i_t$  (coupled)"
     if fixed_forget:
-        lines.insert(1, r"$f = \sigma(\theta)$ fixed (fix-subLSTM)")
+        lines.insert(1, r"$f = \sigma(\beta)$ fixed (fix-subLSTM)")
         lines[0] = r"$[i_t, z_t, o_t] = \sigma(W x_t + R h_{t-1} + b)$"
     if peephole:
         lines.append(r"peepholes: $+\,w_{ci} c_{t-1}$, $w_{cf} c_{t-1}$, $w_{co} c_t$")
