@@ -142,3 +142,16 @@ def test_check_lines_are_not_run_but_everything_else_is():
 def test_a_paired_script_is_read_like_its_notebook():
     script = grade._read_sources(SOLUTION.with_suffix(".py"))
     assert script == [c.source for c in nbformat.read(SOLUTION, 4).cells if c.cell_type == "code"]
+
+
+def test_an_answer_that_kills_the_kernel_while_checked_costs_its_own_question(tmp_path):
+    nb = nbformat.read(SOLUTION, as_version=4)
+    fixed = code_cell(nb, "def lstm_fixed_gates_step(")
+    fixed.source = fixed.source.replace(
+        "    h_prev = phi2(c_prev)", "    import os\n\n    os._exit(1)\n    h_prev = phi2(c_prev)"
+    )
+    path = tmp_path / "ex03_lstm.ipynb"
+    nbformat.write(nb, path)
+    graded = grade.grade_notebook(path, timeout=60)
+    assert {q.question: q.earned for q in graded.questions} == {"3.1": 5, "3.2": 5, "3.3": 0}
+    assert "killed the kernel while being checked" in graded.questions[2].table()

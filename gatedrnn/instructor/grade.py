@@ -480,6 +480,14 @@ def grade_notebook(
                 )
             )
             continue
+        if run.status == "dead":
+            reports.append(
+                check.nothing(
+                    "your code killed the kernel while being checked (os._exit, a crash, or "
+                    "an interrupt it ignored); the other questions were checked in a new kernel"
+                )
+            )
+            continue
         if run.status != "ok":
             reports.append(check.nothing(f"grading this question failed: {run.message}"))
             continue
