@@ -342,6 +342,16 @@ plt.show()
 # change that fast is an open question; neurons whose firing tracks elapsed time (time cells in
 # the hippocampus) show that the brain does represent time flexibly.
 #
+# The diagram draws the unit this way: the memory cell $c$ is the soma, the candidate $z$
+# arrives on a dendrite, the input gate acts on that dendrite next to the soma and the forget
+# gate on the soma's own loop, and the output gate sits on the axon.
+
+# %%
+from gatedrnn import diagrams
+
+diagrams.lstm_diagram()
+
+# %% [markdown]
 # The library lets us watch this in a single unit. `explore.gate_traces` runs one LSTM unit
 # (I = H = 1) on two input pulses; the forget gate's bias $b_f$ sets $f = \sigma(b_f)$ and with
 # it the time constant.
@@ -496,6 +506,16 @@ print(f"the cell's c_t: {state.c.item():.4f} | (1 - i) c_(t-1) + i z_t = {(1 - i
 # </details>
 
 # %% [markdown]
+# The two wirings drawn: peepholes are the dotted connections from the soma to the gate
+# neurons; a coupled unit has no forget-gate neuron of its own, its input gate serves both.
+
+# %%
+diagrams.lstm_diagram(peephole=True)
+
+# %%
+diagrams.lstm_diagram(coupled=True)
+
+# %% [markdown]
 # ## 6. Explorer: one LSTM unit, every gate on a slider
 #
 # The explorer below runs one LSTM unit (left column) on an input you choose. Each gate has an
@@ -514,6 +534,17 @@ print(f"the cell's c_t: {state.c.item():.4f} | (1 - i) c_(t-1) + i z_t = {(1 - i
 
 # %%
 explore.gate_explorer()
+
+# %% [markdown]
+# The same unit in the picture of section 4, step by step. The live explorer runs one LSTM unit
+# and one subLSTM unit (lecture 06) with the same weights on the same input, reads their gates
+# through the cells' own `gates`, and colours the diagram by the values at step $t$: dark gates
+# are nearly closed, bright ones open; the memory $c$ and output $h$ go from purple (negative)
+# to orange (positive). Press play, or drag $t$ across a pulse and watch the input gate open
+# and the memory fill; then set the forget gate's bias $b_f$ to $-2$ and watch it drain.
+
+# %%
+explore.live_gate_explorer()
 
 # %% [markdown]
 # ### Your turn 3: open or closed, from the weights alone
