@@ -103,6 +103,16 @@ torch.testing.assert_close(c_n[0], r[-1])  # and its memory cell holds the same 
 # largest difference if they did not), and the LSTM's memory cell is the rate itself.
 
 # %% [markdown]
+# Drawn with the parts of lecture 02's rate unit, the simple-GRU is the same leaky integrator:
+# the candidate enters through $z_t$ and the old state leaks through $1 - z_t$. Only now $z_t$
+# is a neuron of its own, computed from the input and the state.
+
+# %%
+from gatedrnn import diagrams
+
+diagrams.gru_diagram(simple=True)
+
+# %% [markdown]
 # ## 2. The GRU
 #
 # The GRU adds a second gate, here called $o_t$ as in the notes: it scales the recurrent input
@@ -202,6 +212,17 @@ print(f"same weights, reset before vs after: the states differ by up to {gap:.1f
 # the same unit has $b_z = -5$.
 #
 # </details>
+
+# %% [markdown]
+# The GRU drawn both ways: the reset gate $r$ (the notes' $o$) scales the recurrent input
+# before $R$ (the notes, Cho et al.) or after it (PyTorch), and $z$ is the time constant of
+# the simple-GRU.
+
+# %%
+diagrams.gru_diagram(reset="before")
+
+# %%
+diagrams.gru_diagram(reset="after")
 
 # %% [markdown]
 # ## 3. The GRU as a dynamical system
@@ -382,6 +403,20 @@ plt.show()
 # 3.0's on the diagonal of `R` above and run the cells again.
 #
 # </details>
+
+# %% [markdown]
+# ### Explorer: the phase portrait of two GRU units
+#
+# The explorer draws the same kind of network live, with the reset gate open: arrows show one
+# step of the map, $F(h) - h$; filled circles are stable fixed points, open ones unstable; the
+# right panel places each fixed point's eigenvalues against the unit circle. Move $R_{11}$ past
+# 1: the single fixed point splits into two stable ones and a saddle. Give the units opposite
+# cross-weights ($R_{12} = -R_{21}$): the eigenvalues turn complex and trajectories spiral. The
+# update-gate bias changes the length of every arrow but moves no fixed point: $z$ is a time
+# constant, not a memory.
+
+# %% tags=["nbval-ignore-output"]
+explore.gru_phase_explorer(r11=1.5, r22=0.5)
 
 # %% [markdown]
 # ## 4. Gates as learned time constants
