@@ -126,6 +126,15 @@ torch.set_num_threads(1)  # the networks here are tiny: one thread is the fastes
 # of excitatory cells that sustain activity by recurrent excitation (integrators), and a variety
 # of inhibitory cells that can suppress a pathway, a dendrite or a cell's output (gates).
 #
+# The figure draws both: the six layers with their typical cells, and Douglas, Martin &
+# Whitteridge's three populations with the connections between them.
+
+# %%
+from gatedrnn import diagrams
+
+diagrams.column_diagram()
+
+# %% [markdown]
 # ### Receptive fields: experiment and model
 #
 # How closely does inhibition follow excitation in a real neuron? Wehr & Zador (2003) recorded
@@ -185,6 +194,15 @@ plt.show()
 # with subtractive gates can still learn.
 
 # %% [markdown]
+# The mapping drawn: on the left the circuit (layer 4 relays the input to the layer-2/3 cells
+# that carry $z$; the layer-5 pyramidal cell holds $c$; basket cells inhibit its input near the
+# soma and its output), on the right the unit it becomes when the gates subtract.
+# `diagrams.microcircuit_diagram(subtractive=False)` draws the LSTM on the right instead.
+
+# %%
+diagrams.microcircuit_diagram()
+
+# %% [markdown]
 # ## 3. Multiplicative and subtractive gates
 #
 # A multiplicative gate $g \in [0, 1]$ passes $g \cdot s$ of a signal $s$; a subtractive gate
@@ -231,6 +249,19 @@ for ax in axes:
 plt.show()
 
 # %% [markdown]
+# ### Explorer: multiplicative against subtractive gating
+#
+# The explorer sends a signal through a gate of value $g$ to a neuron that fires above a
+# threshold $\theta$, both ways at once, and (right) sweeps $g$ to show how much of the
+# neuron's response gets through. Set $\theta = 0$: the two curves are mirror images, one
+# open at $g = 1$, the other at $g = 0$. Raise $\theta$: a small subtractive $g$ already
+# silences a weak signal, but raise the signal amplitude and it passes a "closed" subtractive
+# gate, while a closed multiplicative gate stops every signal.
+
+# %% tags=["nbval-ignore-output"]
+explore.gating_explorer(gate=0.5, threshold=0.2)
+
+# %% [markdown]
 # ## 4. The subLSTM, next to the LSTM
 #
 # Costa et al. keep the LSTM's gates and change four things: the candidate is a sigmoid (a
@@ -275,6 +306,16 @@ plt.show()
 # In the library: `gatedrnn.SubLSTMCell(I, H)` and `SubLSTMCell(I, H, fixed_forget=True)`,
 # with the LSTM's fused layout, blocks **(i, f, z, o)** (fix-subLSTM: **(i, z, o)** and a
 # parameter `forget_logit`, $\beta$).
+#
+# Drawn as neurons, the input and output gates become inhibitory interneurons (blue, with the
+# flat synapses of inhibition) whose synapses subtract; the forget gate still scales the
+# soma's loop, and in fix-subLSTM it is a constant of the unit.
+
+# %%
+diagrams.sublstm_diagram()
+
+# %%
+diagrams.sublstm_diagram(fixed_forget=True)
 
 # %%
 def count_parameters(cell):
