@@ -70,7 +70,7 @@ def ei_pair_diagram(*, fig: Figure | None = None) -> Figure:
     sk.label(((E[0] + I[0]) / 2, 3.55), r"$R_{IE} > 0$", color=palette.EXCITATORY)
     sk.label(((E[0] + I[0]) / 2, 1.45), r"$R_{EI} < 0$", color=palette.INHIBITORY)
     sk.label((E[0] - 1.1, 3.9), r"$R_{EE} > 0$", color=palette.EXCITATORY, fontsize=9)
-    sk.label((I[0] + 1.2, 3.9), r"$R_{II} < 0$", color=palette.INHIBITORY, fontsize=9)
+    sk.label((I[0] + 1.05, 3.35), r"$R_{II} < 0$", color=palette.INHIBITORY, fontsize=9)
     sk.wire((0.3, 0.7), (E[0] - 0.3, E[1] - 0.6), kind="excite", color=palette.INPUT, lw=1.2)
     sk.wire(
         (0.3, 0.7), (I[0] - 0.3, I[1] - 0.5), kind="excite", color=palette.INPUT, lw=1.2, rad=0.15
@@ -98,9 +98,7 @@ def ei_pair_diagram(*, fig: Figure | None = None) -> Figure:
     sk.label(
         (x0 + s, y0 - 0.45), r"$R = |R_{raw}| \cdot D,\ D = \mathrm{diag}(+1, -1)$", fontsize=9.5
     )
-    sk.note(
-        (x0 + 2 * s + 0.25, y0 + s), "E : I = 80 : 20\nin the networks\nof lecture 02", fontsize=8
-    )
+    sk.note((x0 + 2 * s + 0.25, y0 + s), "E : I ≈ 80 : 20\nin cortex", fontsize=8)
     return fig
 
 
@@ -144,7 +142,7 @@ def microcircuit_diagram(*, subtractive: bool = True, fig: Figure | None = None)
     sk.label((0.35, 3.65), r"$x_t$", fontsize=9, color=palette.INPUT, ha="left")
     sk.wire((1.5, 4.35), (z[0] - 0.2, z[1] - 0.45), kind="excite", color=palette.EXCITATORY, lw=1.3)
     sk.cell(z, "z", color=palette.CANDIDATE, shape="triangle", size=0.42)
-    sk.note((z[0] + 0.6, z[1] + 0.3), "excitatory input cells\n(layer 2/3 or 4): z")
+    sk.note((c[0] + 0.15, z[1] + 0.35), "excitatory input cells\n(layer 2/3 or 4): z")
     sk.cell(
         c,
         "c",
@@ -254,7 +252,7 @@ def microcircuit_diagram(*, subtractive: bool = True, fig: Figure | None = None)
         rad=-1.2,
         lw=1.6,
     )
-    s2.label((cc[0], 1.75), "× f", color=palette.FORGET_GATE, fontsize=10)
+    s2.label((cc[0] + 0.75, 2.55), "× f", color=palette.FORGET_GATE, fontsize=10)
     s2.op((5.3, 3.5), "σ" if subtractive else "tanh", color=palette.HIDDEN)
     s2.op((6.3, 3.5), op, color=gate_color)
     s2.cell(
