@@ -71,6 +71,11 @@ from gatedrnn.practice import check
 # inhibitory (E:I = 80:20, roughly cortex's ratio).
 
 # %%
+from gatedrnn import diagrams
+
+diagrams.ei_pair_diagram()
+
+# %%
 torch.manual_seed(0)
 cell = gatedrnn.RateCell(1, 100, phi="relu", dale=0.8)
 R = cell.recurrent_weight.detach().numpy()  # (H, H), R = |R_raw| D
@@ -204,7 +209,7 @@ check("outlier eigenvalue", lambda_out, expected=runaway.eigvals.real.max(), rto
 #
 # Move the sliders: the E fraction, the two weight scales and the input. The explorer starts
 # just below the edge ($g_E = 0.6$, $\lambda_{\text{out}} \approx 0.93$): nudge $g_E$ up or
-# $g_I$ down and watch the outlier cross the red line.
+# $g_I$ down and watch the outlier cross the dashed line.
 
 # %%
 explore.ei_explorer(g_e=0.6, g_i=0.5)
