@@ -157,7 +157,7 @@ grading.check_training(train)
 #
 # Train on the digits and look at the held-out digits the network gets wrong.
 
-# %%
+# %% tags=["not-graded"]
 digits = tasks.load_digits()
 x_train = digits.x_train.reshape(len(digits.x_train), 64).T  # (64, 1437)
 x_test = digits.x_test.reshape(len(digits.x_test), 64).T  # (64, 360)
@@ -166,7 +166,7 @@ _, _, y_test = forward(x_test, W, b, V, c)
 predicted = y_test.argmax(axis=0)
 print("held-out accuracy above 90 %:", np.mean(predicted == digits.y_test) > 0.9)
 
-# %%
+# %% tags=["not-graded"]
 wrong = np.flatnonzero(predicted != digits.y_test)[:8]
 fig, axes = plt.subplots(1, len(wrong), figsize=(1.4 * len(wrong), 1.8))
 for ax, k in zip(np.atleast_1d(axes), wrong, strict=True):

@@ -101,7 +101,7 @@ grading.check_simulate_neuron(simulate_neuron)
 # it. With yours, the rate falls to $\rho_0$ = 5 Hz and the inhibitory currents of the 8 groups
 # line up with the excitatory ones.
 
-# %%
+# %% tags=["not-graded"]
 result = plasticity.simulate_rate(60.0, rule=vogels_rule)
 print("final rate within 10 % of ρ0:", abs(result.final_rate() - result.rho0) < 0.1 * result.rho0)
 print("E and I co-tuned (correlation > 0.9):", result.cotuning() > 0.9)

@@ -100,7 +100,7 @@ grading.check_train_adding(train_adding)
 # The same loop trains an LSTM of the same size. Both learning curves start at the baseline;
 # how soon does each leave it? (Longer sequences make the task harder: try `seq_len=30`.)
 
-# %%
+# %% tags=["not-graded"]
 torch.set_num_threads(1)  # networks this small train fastest on one CPU thread
 task = tasks.AddingProblem(seq_len=10)
 fig, ax = plt.subplots(figsize=(6, 3.5))

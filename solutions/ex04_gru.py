@@ -166,7 +166,7 @@ grading.check_gru_jacobian(gru_jacobian)
 # Jacobian's eigenvalues then sit near 1 and a perturbation fades slowly. The plot shows the
 # moduli of the eigenvalues of your Jacobian for three update biases.
 
-# %%
+# %% tags=["not-graded"]
 torch.manual_seed(0)
 cell = gatedrnn.GRUCell(3, 16)
 x_t, h_prev = torch.randn(1, 3), 0.5 * torch.randn(1, 16)

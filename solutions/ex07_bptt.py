@@ -143,7 +143,7 @@ grading.check_gradient_norms(gradient_norms)
 # orders of magnitude, a training signal from the end of the sequence can no longer change what
 # the network does at its start.
 
-# %%
+# %% tags=["not-graded"]
 rng = np.random.default_rng(0)
 T, B, I, H = 60, 8, 3, 32
 x = rng.normal(size=(T, B, I))

@@ -34,6 +34,8 @@ def hostile(path: Path) -> Path:
     ]
     fixed = nb.cells.index(code_cell(nb, "def lstm_fixed_gates_step("))
     nb.cells.insert(fixed + 1, nbformat.v4.new_code_cell("import os\nos._exit(1)  # kills the kernel"))
+    demo = nbformat.v4.new_code_cell("raise RuntimeError('a demo')", metadata={"tags": ["not-graded"]})
+    nb.cells.insert(fixed + 1, demo)  # the grader does not run a cell tagged not-graded
     step = code_cell(nb, "def lstm_step(")
     step.source = step.source.replace("c_t = f * c_prev + i * z", "c_t = c_prev + i * z")
     code_cell(
@@ -74,6 +76,7 @@ def test_the_grader_survives_and_grades_with_its_own_checks(hostile_grade):
     assert "('import os'): killed the kernel; a new kernel ran the" in notes
     assert "did not finish within 3 s and was interrupted" in notes
     assert "ValueError: a bug in a cell" in notes
+    assert "a demo" not in notes
     assert not hostile_grade.passed
 
 

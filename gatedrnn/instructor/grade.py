@@ -350,7 +350,16 @@ def _check_notebook_path(path: Path) -> None:
         raise GradeError(f"no such notebook: {path} (expected an exercise .ipynb or its .py)")
 
 
+NOT_GRADED = "not-graded"
+"""Tag of a code cell the grader does not run: a solution's "Try it" demonstration, which
+defines nothing a check needs (the tag reaches the exercises with the rest of the notebook)."""
+
+
 def _read_sources(path: Path) -> list[str]:
+    return [cell.source for cell in _code_cells(path)]
+
+
+def _code_cells(path: Path) -> list[Any]:
     if not path.is_file():
         raise GradeError(f"no such notebook: {path}")
     try:
@@ -364,7 +373,7 @@ def _read_sources(path: Path) -> list[str]:
             nb = nbformat.read(path, as_version=4)
     except Exception as exc:  # any unreadable file ends in the same message
         raise GradeError(f"{path} is not a readable notebook: {type(exc).__name__}: {exc}") from exc
-    return [cell.source for cell in nb.cells if cell.cell_type == "code"]
+    return [cell for cell in nb.cells if cell.cell_type == "code"]
 
 
 def _without_checks(source: str) -> str:
@@ -448,7 +457,8 @@ def grade_notebook(
     # the grader's own checks load PyTorch while the kernel starts and loads it too
     importer = threading.Thread(target=importlib.import_module, args=("gatedrnn.grading",))
     importer.start()
-    sources = _read_sources(path)
+    cells = _code_cells(path)
+    sources = [cell.source for cell in cells]
     if exercise is None and not _EXERCISE_NAME.match(path.stem):
         importer.join()
         find_exercise(path, exercise)  # cannot tell which exercise: say so before any kernel
@@ -460,10 +470,13 @@ def grade_notebook(
         notes = [w for w in (paired_warning(path),) if w]
         checks = EXERCISES[name]
         findings = scan.scan(sources, {c.question: c.arg_names for c in checks})
-        student = [_without_checks(s) for s in sources]
-        cells = [*student, *(grader_cell(c.question) for c in checks)]
+        student = [
+            "" if NOT_GRADED in cell.metadata.get("tags", []) else _without_checks(cell.source)
+            for cell in cells
+        ]
+        probes = [grader_cell(c.question) for c in checks]
         replay = [True] * len(student) + [False] * len(checks)
-        runs = kernel.run(cells, replay)
+        runs = kernel.run([*student, *probes], replay)
     for number, (source, run) in enumerate(zip(sources, runs, strict=False), start=1):
         if run.status != "ok":
             notes.append(f"code cell {number} ({_first_line(source)!r}): {run.message}")
