@@ -115,6 +115,17 @@ for name, p in cell.named_parameters():  # weight_ih, weight_hh, bias_ih, bias_h
 # the same for the vanilla RNN.
 
 # %% [markdown]
+# The unrolled network drawn: black arrows carry the state forward, one box per step with the
+# same weights; magenta arrows carry $\delta_t = \partial L/\partial h_t$ backward, each
+# through one transposed Jacobian $J_t^\top$ (eq. 2). With the loss on the last step only,
+# the gradient that reaches step 1 has passed through $T - 1$ of them.
+
+# %%
+from gatedrnn import diagrams
+
+diagrams.unrolled_diagram(4, cell="LSTM")
+
+# %% [markdown]
 # ## 2. Vanishing and exploding gradients
 #
 # Unroll eq. (2) for a loss on the last step only: the gradient that reaches step $t$ is a
@@ -349,6 +360,19 @@ for name, history in adding_runs.items():
 # on it for about 1100 steps, and the subLSTM for more than 2000 unless the training sequences
 # start short and grow (section 7).
 #
+# ### Explorer: watch a network learn
+#
+# The explorer trains one network while you watch: choose the cell, the task (the adding
+# problem at $T = 30$, or MNIST-1D), the hidden size and the learning rate, then press play.
+# Every tick takes 10 Adam steps and evaluates on held-out data; pause stops training, stop
+# starts again from fresh weights. The accuracy of the adding problem counts answers within
+# 0.04 of the true sum (Hochreiter & Schmidhuber's criterion). Try the subLSTM against the
+# GRU, and a learning rate ten times smaller.
+
+# %% tags=["nbval-ignore-output"]
+explore.training_explorer(cell="GRU", task="adding")
+
+# %% [markdown]
 # ## 4. Sequential MNIST
 #
 # Read a handwritten digit one row at a time and name it at the end: a 28-step sequence of
