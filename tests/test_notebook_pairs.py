@@ -60,3 +60,12 @@ def test_output_checks_are_tags_not_comments(path):
         f"{path.relative_to(ROOT)}: cells {marked} carry an nbval comment; tag the cell instead "
         '(# %% tags=["nbval-ignore-output"] in the .py)'
     )
+
+
+@pytest.mark.parametrize("path", notebooks(), ids=lambda p: str(p.relative_to(ROOT)))
+def test_notebook_names_a_python3_kernel(path):
+    """Jupyter, Colab and nbval start the kernel the notebook names; without one they ask."""
+    kernelspec = jupytext.read(path).metadata.get("kernelspec", {})
+    assert kernelspec.get("name") == "python3" and kernelspec.get("language") == "python", (
+        f"{path.relative_to(ROOT)} names the kernel {kernelspec or 'none'}; expected python3"
+    )
