@@ -692,7 +692,9 @@ with torch.no_grad():
 # - What came after: Vaswani, A. et al. (2017), Attention is all you need,
 #   [arXiv:1706.03762](https://arxiv.org/abs/1706.03762); He, Y. et al. (2019), Streaming
 #   end-to-end speech recognition for mobile devices,
-#   [arXiv:1811.06621](https://arxiv.org/abs/1811.06621); Vinyals, O. et al. (2019),
+#   [arXiv:1811.06621](https://arxiv.org/abs/1811.06621); OpenAI et al. (2019), Dota 2 with
+#   large scale deep reinforcement learning (OpenAI Five),
+#   [arXiv:1912.06680](https://arxiv.org/abs/1912.06680); Vinyals, O. et al. (2019),
 #   Grandmaster level in StarCraft II using multi-agent reinforcement learning, *Nature* 575,
 #   350–354, [doi:10.1038/s41586-019-1724-z](https://doi.org/10.1038/s41586-019-1724-z); Beck,
 #   M. et al. (2024), xLSTM: extended long short-term memory,
