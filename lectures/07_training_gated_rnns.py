@@ -631,7 +631,7 @@ else:
     print("FULL_RUN is False: the numbers of the full runs are quoted below.")
 
 # %% [markdown]
-# **This project's full runs**, quoted from `benchmarks/RESULTS.md` (the CPU setting of
+# **The course's full runs**, quoted from `benchmarks/RESULTS.md` (the CPU setting of
 # `benchmarks/results.py` on a 2-core CPU, offline, 8 minutes in all). Every
 # model starts with forget bias 1, the subLSTMs with 3; Adam with cosine decay (constant for the
 # adding problem); seed 0.
