@@ -19,8 +19,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 COMMAND_WORDS = ("pip", "pytest", "python", "jupyter", "jupytext", "conda", "bash", "git")
-SHELL_BLOCK = re.compile(r"^```(bash|sh|shell|console)\s*\n(.*?)^```", re.S | re.M)
-ANY_BLOCK = re.compile(r"^```.*?^```", re.S | re.M)
+SHELL_BLOCK = re.compile(r"^[ \t]*```(bash|sh|shell|console)\s*\n(.*?)^[ \t]*```", re.S | re.M)
+ANY_BLOCK = re.compile(r"^[ \t]*```.*?^[ \t]*```", re.S | re.M)
 INLINE = re.compile(r"(?<!`)`([^`\n]+)`(?!`)")
 RST_INLINE = re.compile(r"``([^`\n]+)``")
 

@@ -18,8 +18,9 @@ has), with this environment's Python, in the folder the page says:
   release steps, bash .ci/run (its syntax, and that it runs the README's test commands: it is
   continuous integration itself).
 
-The commands that start a kernel, build or collect the suite take 10-50 s each: they are
-marked slow (run with --slow, as .ci/run does); the rest run in the suite.
+The commands that start a kernel, build, write notebooks or collect tests take 10-60 s each
+on a busy machine: they are marked slow (run with --slow, as .ci/run does); parsing, --help,
+the pip dry runs and JupyterLab's start run in the suite.
 """
 
 from __future__ import annotations
@@ -66,7 +67,7 @@ def clone(tmp_path_factory) -> Path:
 def words_of(command: Command) -> list[str]:
     """The command's words, placeholders filled in, optional ``[arguments]`` of a synopsis left
     out."""
-    words = [w for w in command.words if not re.fullmatch(r"\[.*\]", w)]
+    words = [w for w in command.words if not re.fullmatch(r"\[.*\]|…|\.\.\.", w)]
     for name, value in PLACEHOLDERS.items():
         words = [w.replace(name, value) for w in words]
     return words
@@ -205,7 +206,13 @@ def jupytext_sync(command: Command, clone: Path) -> None:
 
 
 def nbconvert(command: Command, clone: Path) -> None:
-    """jupyter nbconvert ... <notebook>: runs in the clone; with --execute, no cell fails."""
+    """jupyter nbconvert ... <notebook>: runs in the clone; with --execute, no cell fails.
+    Named without a notebook: the tool is there."""
+    words = words_of(command)
+    if not any(w.endswith(".ipynb") for w in words):
+        done = run(command, [*words[:2], "--help"], clone)
+        assert done.returncode == 0, explain(done, "0 for --help")
+        return
     run_as_written(command, clone)
     if "--execute" not in command.words or "--inplace" not in command.words:
         return
@@ -213,6 +220,17 @@ def nbconvert(command: Command, clone: Path) -> None:
     cells = json.loads(notebook.read_text())["cells"]
     errors = [o for c in cells for o in c.get("outputs", []) if o["output_type"] == "error"]
     assert not errors, errors[:1]
+
+
+def is_mention(command: Command) -> bool:
+    """``python -m module`` alone (or with ``…``) in prose points at the module's command line;
+    the modules that do their work without arguments (build, the corpus) are not mentions."""
+    words = words_of(command)
+    optional = any(re.fullmatch(r"\[.*\]", w) for w in command.words)
+    return len(words) == 3 and not optional and words[2] not in NO_ARGUMENTS
+
+
+NO_ARGUMENTS = ("build", "gatedrnn.data._make_corpus")
 
 
 def python_module(command: Command, clone: Path) -> None:
@@ -230,13 +248,14 @@ def python_module(command: Command, clone: Path) -> None:
             python_module(Command(" ".join(one), command.cwd, command.env, command.where), clone)
         return
     module = words[2]
-    if len(words) == 3 and module != "build" and not module.endswith("_make_corpus"):
+    if is_mention(command):
         done = run(command, [*words, "--help"], clone)
         assert done.returncode == 0, explain(done, "0 for --help")
         return
     if module.endswith(".grade"):
         target = next(w for w in words[3:] if w.endswith(".ipynb"))
         if not (clone / command.cwd / target).exists():  # "my_ex03.ipynb": a student's own copy
+            (clone / command.cwd / target).parent.mkdir(parents=True, exist_ok=True)
             shutil.copy(clone / "exercises" / "ex03_lstm.ipynb", clone / command.cwd / target)
         done = run_as_written(command, clone, allowed=(0, 1))
         if "--json" in words:
@@ -304,10 +323,10 @@ def git_release(command: Command, clone: Path) -> None:
 
 RULES: list[tuple[str, Callable[[Command, Path], None]]] = [
     (r"pip install .*--index-url ", pip_from_index),
-    (r"pip install( -e)? \S*\.", pip_install_here),
+    (r"pip install\b", pip_install_here),
     (r"pytest\b", pytest_collects),
     (r"jupyter lab\b", jupyter_lab),
-    (r"jupytext --sync ", jupytext_sync),
+    (r"jupytext\b", jupytext_sync),
     (r"jupyter nbconvert ", nbconvert),
     (r"python -m \S+", python_module),
     (r"python benchmarks/\S+\.py", benchmark_arguments),
@@ -324,21 +343,22 @@ def rule_for(command: Command) -> Callable[[Command, Path], None]:
     raise AssertionError(f"no rule for the documented command {command.id!r}: add one here")
 
 
-CHEAP = {pip_from_index, conda, bash_script, git_release, benchmark_arguments, jupytext_sync}
-CHEAP_MODULES = ("gatedrnn.colab", "gatedrnn.data._make_corpus")
+CHEAP = {pip_from_index, pip_install_here, conda, bash_script, git_release, benchmark_arguments}
 
 
 def cost(command: Command) -> list:
-    """The slow mark for a command that starts a kernel, a build or a collection of the suite."""
+    """The slow mark for a command that starts a kernel, builds, writes notebooks or collects
+    tests (10-60 s each on a busy 2-core machine); parsing, --help, a dry run and JupyterLab's
+    start stay in the suite."""
     rule = rule_for(command)
-    words = command.words
-    cheap = rule in CHEAP or rule is jupyter_lab or rule is pip_install_here
-    if rule is nbconvert:  # executing a notebook starts a kernel
-        cheap = "--execute" not in words
+    cheap = rule in CHEAP or rule is jupyter_lab
+    if rule in (python_module, jupytext_sync, nbconvert):  # a mention of the tool: --help
+        named = [w for w in command.words[1:] if not w.startswith("-")]
+        cheap = len(named) == (0 if rule is jupytext_sync else 1)
     if rule is python_module:
-        cheap = (len(words_of(command)) == 3 and words[2] != "build") or words[2] in CHEAP_MODULES
-    if rule is pytest_collects:  # one file or folder is quick; the whole suite is not
-        cheap = any(not w.startswith("-") and "/" in w for w in words[1:])
+        cheap = is_mention(command)
+    if rule is python_module and command.words[2] == "gatedrnn.colab":
+        cheap = True
     return [] if cheap else [pytest.mark.slow]
 
 
@@ -377,6 +397,6 @@ def test_a_command_no_rule_knows_fails():
 
 
 def test_a_broken_command_fails(clone):
-    wrong = Command("pytest tests/test_colab.py --no-such-option", ".", (), "x")
+    wrong = Command("python -m gatedrnn.colab no-such-command", ".", (), "x")
     with pytest.raises(AssertionError, match="exited"):
         rule_for(wrong)(wrong, clone)
