@@ -37,6 +37,7 @@ import torch
 from torch import Tensor, nn
 from torch.nn import functional as F
 
+from . import palette
 from .devices import device as best_device
 from .tasks import AddingProblem, Corpus, SequenceDataset, batchify, bptt_batches
 from .tasks.language import BPTT
@@ -495,8 +496,11 @@ def plot_history(history: History | dict[str, History], *, metric: str | None = 
         name = metric or next((m for m in h.metrics if m != "loss"), "loss")
         window = max(1, len(h.loss) // 50)  # a running mean makes the noisy loss readable
         smooth = np.convolve(h.loss, np.ones(window) / window, mode="valid")
-        ax_loss.plot(h.step[window - 1 :], smooth, label=label or None)
-        ax_metric.plot(h.eval_step, h.metrics.get(name, []), marker="o", label=label or None)
+        color = palette.cell_color(label) if label else None  # one colour per cell kind
+        ax_loss.plot(h.step[window - 1 :], smooth, label=label or None, color=color)
+        ax_metric.plot(
+            h.eval_step, h.metrics.get(name, []), marker="o", label=label or None, color=color
+        )
         ax_metric.set_ylabel(name)
     ax_loss.set(xlabel="step", ylabel="training loss", yscale="log")
     ax_metric.set(xlabel="step")
