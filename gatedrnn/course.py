@@ -1,4 +1,4 @@
-"""Alias of :mod:`gatedrnn.instructor.course`: ``python -m gatedrnn.course`` runs the same command."""
+"""Alias of :mod:`gatedrnn.instructor.course`: ``python -m gatedrnn.course`` runs the same."""
 
 import sys
 

@@ -13,7 +13,7 @@ import nbformat
 import pytest
 
 from gatedrnn import grading
-from gatedrnn.instructor import course
+from gatedrnn.instructor import course, release
 
 ROOT = Path(__file__).resolve().parent.parent
 SEVEN = [
@@ -235,7 +235,9 @@ def test_build_without_solutions_says_where_to_run(tmp_path, capsys):
 
 def test_check_fails_when_a_solutions_script_and_notebook_differ(tree, capsys):
     script = tree / "solutions" / "ex03_lstm.py"
-    script.write_text(script.read_text().replace("c_t = f * c_prev + i * z", "c_t = c_prev + i * z"))
+    script.write_text(
+        script.read_text().replace("c_t = f * c_prev + i * z", "c_t = c_prev + i * z")
+    )
     assert course.main(["check", "--root", str(tree)]) == 1
     out = capsys.readouterr().out
     assert "solutions/ex03_lstm.ipynb and ex03_lstm.py differ from cell" in out
@@ -276,10 +278,10 @@ def test_a_release_leaves_out_the_answers(tmp_path, capsys):
         assert (out / kept).exists(), kept
     for name in SEVEN:
         assert (out / "exercises" / f"{name}.ipynb").exists()
-    assert course.release_leaks(ROOT, out) == []
+    assert release.release_leaks(ROOT, out) == []
     # the guard would see an answer line that reached the grading code
     planted = out / "gatedrnn" / "grading" / "lstm.py"
     planted.write_text(planted.read_text() + "\nc_t=f*c_prev+i*z\n")
-    leaks = course.release_leaks(ROOT, out)
+    leaks = release.release_leaks(ROOT, out)
     assert leaks and "ex03_lstm 3.1" in leaks[0]
     assert course.main(["release", str(out), "--root", str(ROOT)]) == 2  # not into a full folder

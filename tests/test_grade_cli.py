@@ -33,8 +33,12 @@ def hostile(path: Path) -> Path:
         nbformat.v4.new_code_cell("raise ValueError('a bug in a cell')"),
     ]
     fixed = nb.cells.index(code_cell(nb, "def lstm_fixed_gates_step("))
-    nb.cells.insert(fixed + 1, nbformat.v4.new_code_cell("import os\nos._exit(1)  # kills the kernel"))
-    demo = nbformat.v4.new_code_cell("raise RuntimeError('a demo')", metadata={"tags": ["not-graded"]})
+    nb.cells.insert(
+        fixed + 1, nbformat.v4.new_code_cell("import os\nos._exit(1)  # kills the kernel")
+    )
+    demo = nbformat.v4.new_code_cell(
+        "raise RuntimeError('a demo')", metadata={"tags": ["not-graded"]}
+    )
     nb.cells.insert(fixed + 1, demo)  # the grader does not run a cell tagged not-graded
     step = code_cell(nb, "def lstm_step(")
     step.source = step.source.replace("c_t = f * c_prev + i * z", "c_t = c_prev + i * z")

@@ -13,7 +13,7 @@ from typing import Any
 import torch
 from torch import Tensor, nn
 
-from ._core import Sheet
+from ._sheet import Sheet
 
 DTYPE = torch.float64
 

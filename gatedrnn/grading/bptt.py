@@ -11,8 +11,9 @@ import numpy as np
 import torch
 
 from ..derive import gradcheck
-from ._core import Sheet, StudentError, _as_array, check, reference
+from ._core import Sheet, StudentError, check, reference
 from ._probes import mistakes
+from ._sheet import _as_array
 
 T, B, I, H = 5, 3, 4, 6
 
@@ -43,7 +44,9 @@ def _torch_hs(x, h0, W, R, b) -> torch.Tensor:
 def _hs(x, h0, W, R, b) -> np.ndarray:
     """h_1 … h_T of torch.nn.RNN with these NumPy weights, as NumPy."""
     with torch.no_grad():
-        return _torch_hs(*(torch.as_tensor(a, dtype=torch.float64) for a in (x, h0, W, R, b))).numpy()
+        return _torch_hs(
+            *(torch.as_tensor(a, dtype=torch.float64) for a in (x, h0, W, R, b))
+        ).numpy()
 
 
 @check("7.1", "the forward pass of a vanilla RNN", points=3, exercise="ex07_bptt")

@@ -9,7 +9,7 @@ from __future__ import annotations
 import torch
 from torch import Tensor
 
-from ..cells import SimpleGRUCell
+from ..cells import GRUCell, SimpleGRUCell
 from ..states import HiddenState
 from ._core import Sheet, check, reference
 from ._probes import (
@@ -24,6 +24,7 @@ from ._probes import (
 )
 
 B, I, H = 3, 4, 5
+_GRU_ORDER = GRUCell(1, 1).gate_order  # torch.nn.GRUCell's order of the fused blocks
 
 
 @check("4.1", "one simple-GRU step", points=4, exercise="ex04_gru")
@@ -69,7 +70,7 @@ def _step(cell, weights, x, h) -> Tensor:
 def check_gru_step(sheet: Sheet, gru_step) -> None:
     """``gru_step(x_t, h_prev, weight_ih, weight_hh, bias_ih, bias_hh) -> h_t``.
 
-    Fused blocks (r, u, n) as in ``torch.nn.GRUCell``.
+    Fused blocks in ``torch.nn.GRUCell``'s order, which :attr:`gatedrnn.GRUCell.gate_order` names.
     """
     gen = seeded(42)
     cell = randomize(torch.nn.GRUCell(I, H), gen)
@@ -85,7 +86,7 @@ def check_gru_step(sheet: Sheet, gru_step) -> None:
         h_ref,
         "h_t equals torch.nn.GRUCell at a sample point",
         2,
-        hint="Hint: the blocks are (r, u, n), each with its own part of bias_ih and bias_hh; "
+        hint=f"Hint: the blocks are {_GRU_ORDER}, each with its own part of bias_ih and bias_hh; "
         "PyTorch's n_t = tanh(W_n x_t + b_in + r_t ⊙ (R_n h_{t-1} + b_hn)).",
         mistakes=mistakes("gru_step", x, h0, *weights),
     )
@@ -107,7 +108,9 @@ def _jacobian(step, x, h, weights) -> Tensor:
     output unit k at a time, holds every example's row k."""
     h = h.detach().requires_grad_(True)
     out = step(x, h, *weights)  # (B, H)
-    rows = [torch.autograd.grad(out[:, k].sum(), h, retain_graph=True)[0] for k in range(h.shape[1])]
+    rows = [
+        torch.autograd.grad(out[:, k].sum(), h, retain_graph=True)[0] for k in range(h.shape[1])
+    ]
     return torch.stack(rows, dim=1).detach()  # (B, H, H)
 
 

@@ -24,8 +24,8 @@ from ._probes import (
 
 B, I, H, T = 3, 4, 5, 6
 _GATE_HINT = (
-    f"Hint: the fused blocks are stacked in the order {LSTMCell.gate_order} along dim 1 of the "
-    "pre-activations W x_t + R h_{t-1} + b, which have shape (B, 4H)."
+    f"Hint: the fused blocks are stacked in the order {LSTMCell(1, 1).gate_order} along dim 1 "
+    "of the pre-activations W x_t + R h_{t-1} + b, which have shape (B, 4H)."
 )
 
 
@@ -116,11 +116,11 @@ def check_lstm_forward(sheet: Sheet, lstm_forward) -> None:
             "time runs backwards: step from x_0 to x_{T-1}.": _reversed_outputs(lstm, x, h0, c0),
         },
     )
-    for name, value, reference in (("h_T", h_T, h_ref[0]), ("c_T", c_T, c_ref[0])):
+    for name, value, expected in (("h_T", h_T, h_ref[0]), ("c_T", c_T, c_ref[0])):
         sheet.close(
             name,
             value,
-            reference,
+            expected,
             f"the final {name} equals torch.nn.LSTM's",
             1,
             hint="Hint: return the state after the last step, each (B, H).",

@@ -15,8 +15,9 @@ import torch
 from .. import mlp
 from ..derive import gradcheck
 from ..tasks import load_digits
-from ._core import Sheet, StudentError, _as_array, check, reference
+from ._core import Sheet, StudentError, check, reference
 from ._probes import mistakes
+from ._sheet import _as_array
 
 N, M, Q, P = 6, 5, 4, 7  # features, hidden units, classes, examples: all different
 

@@ -59,7 +59,8 @@ def check_sublstm_step(sheet: Sheet, sublstm_step) -> None:
         c_ref,
         "c_t equals gatedrnn.SubLSTMCell's cell state at a sample point",
         2,
-        hint="Hint: all four blocks (i, f, z, o) go through σ; c_t = f_t ⊙ c_{t-1} + z_t - i_t.",
+        hint=f"Hint: all four blocks {SubLSTMCell(1, 1).gate_order} go through σ; "
+        "c_t = f_t ⊙ c_{t-1} + z_t - i_t.",
         mistakes=mistakes(*variants, pick=lambda v: v[1]),
     )
     sheet.close(

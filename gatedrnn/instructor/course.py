@@ -47,8 +47,6 @@ import dataclasses
 import io
 import json
 import re
-import shutil
-import subprocess
 import sys
 import tokenize
 from collections.abc import Sequence
@@ -69,7 +67,6 @@ __all__ = [
     "is_check_cell",
     "main",
     "normalised",
-    "release",
     "render",
     "solution_blocks",
     "solution_problems",
@@ -279,9 +276,7 @@ def normalised(line: str) -> str:
 
 
 def _refuse_leaks(blocks: Sequence[Block], exercise: NotebookNode, name: str) -> None:
-    shipped = {
-        normalised(line) for cell in exercise.cells for line in cell.source.splitlines()
-    }
+    shipped = {normalised(line) for cell in exercise.cells for line in cell.source.splitlines()}
     for block in blocks:
         leaked = [line for line in block.answer_lines if normalised(line) in shipped]
         if leaked:
@@ -402,66 +397,6 @@ def solution_problems(root: Path | str = ".", *, timeout: float = 120.0) -> list
     return problems
 
 
-RELEASE_LEFT_OUT = ("solutions/", "tests/", "gatedrnn/instructor/mistakes.py")
-"""What a student release leaves out: the answers, the tests that read them, and the
-plausible mistakes behind the checks' diagnoses."""
-
-
-def _tracked(root: Path) -> list[str]:
-    try:
-        out = subprocess.run(
-            ["git", "ls-files", "-z"], cwd=root, capture_output=True, check=True, text=True
-        ).stdout
-    except (OSError, subprocess.CalledProcessError):
-        raise CourseError(f"{root} is not a git checkout: release copies its tracked files") from None
-    return [p for p in out.split("\0") if p]
-
-
-def release(root: Path | str, out: Path | str) -> list[Path]:
-    """Write a student copy of the course at ``out`` (see the module docstring); the files."""
-    root, out = Path(root).resolve(), Path(out).resolve()
-    if out.exists() and any(out.iterdir()):
-        raise CourseError(f"{out} is not empty: release writes into a new folder")
-    problems = stale(root)
-    if problems:
-        raise CourseError("exercises/ is stale (" + "; ".join(problems) + "): build first")
-    written = []
-    for name in _tracked(root):
-        if name.startswith(RELEASE_LEFT_OUT) or not (root / name).is_file():
-            continue
-        target = out / name
-        target.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copy2(root / name, target)
-        written.append(target)
-    leaks = release_leaks(root, out)
-    if leaks:
-        raise CourseError("the release still shows answers: " + "; ".join(leaks[:5]))
-    return written
-
-
-def release_leaks(root: Path | str, out: Path | str) -> list[str]:
-    """Lines of the solutions' answers that compute something (seven tokens or more, with an
-    arithmetic operator) found, as tokens, in the copy's grading code (``gatedrnn/grading``
-    and ``gatedrnn/instructor``)."""
-    root, out = Path(root).resolve(), Path(out).resolve()
-    answers: dict[str, str] = {}
-    for path in sorted((root / "solutions").glob("ex[0-9][0-9]_*.ipynb")):
-        for block in solution_blocks(nbformat.read(path, 4), path.stem):
-            for line in block.answer_lines:
-                tokens = normalised(line)
-                words = tokens.split()
-                if len(words) >= 7 and set(words) & {"+", "-", "*", "/", "@", "**"}:
-                    answers.setdefault(tokens, f"{path.stem} {block.question}: {line!r}")
-    leaks = []
-    for folder in ("gatedrnn/grading", "gatedrnn/instructor"):
-        for source in sorted((out / folder).rglob("*.py")):
-            for number, line in enumerate(source.read_text(encoding="utf-8").splitlines(), 1):
-                where = answers.get(normalised(line))
-                if where:
-                    leaks.append(f"{source.relative_to(out)}:{number} holds {where}")
-    return leaks
-
-
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         prog="python -m gatedrnn.instructor.course",
@@ -487,17 +422,24 @@ def main(argv: Sequence[str] | None = None) -> int:
                 print("exercises/ is up to date")
             return 0
         if args.command == "release":
+            from .release import RELEASE_LEFT_OUT, release
+
             if not args.out:
                 parser.error("release needs the folder to write, e.g. release ../course-2027")
             written = release(root, args.out)
-            print(f"wrote {len(written)} files to {Path(args.out).resolve()}, without "
-                  + ", ".join(RELEASE_LEFT_OUT))
+            print(
+                f"wrote {len(written)} files to {Path(args.out).resolve()}, without "
+                + ", ".join(RELEASE_LEFT_OUT)
+            )
             return 0
         problems = stale(root)
         if problems:
             for line in problems:
                 print(line)
-            print("exercises/ is stale: run python -m gatedrnn.instructor.course build", file=sys.stderr)
+            print(
+                "exercises/ is stale: run python -m gatedrnn.instructor.course build",
+                file=sys.stderr,
+            )
             return 1
         problems = unpaired(root) + solution_problems(root)
     except CourseError as exc:

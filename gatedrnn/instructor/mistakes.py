@@ -31,7 +31,9 @@ def _with(cell_type, weights: Sequence[Tensor], hidden_size: int, **options):
     W = weights[0]
     cell = cell_type(W.shape[1], hidden_size, **options).to(torch.float64)
     with torch.no_grad():
-        for name, value in zip(("weight_ih", "weight_hh", "bias_ih", "bias_hh"), weights, strict=True):
+        for name, value in zip(
+            ("weight_ih", "weight_hh", "bias_ih", "bias_hh"), weights, strict=True
+        ):
             getattr(cell, name).copy_(value)
     return cell
 
@@ -58,8 +60,10 @@ def lstm_step(x, h, c, W, R, bi, bh) -> dict[str, Pair]:
             c_noforget,
         ),
         "the input and forget gates are swapped.": (o * c_swap_if.tanh(), c_swap_if),
-        "the blocks are read in the order (i, f, o, z); the order is "
-        f"{cell.gate_order}.": (a["z"].sigmoid() * c_izo.tanh(), c_izo),
+        f"the blocks are read in the order (i, f, o, z); the order is {cell.gate_order}.": (
+            a["z"].sigmoid() * c_izo.tanh(),
+            c_izo,
+        ),
         "the candidate z_t went through σ; it uses φ1 = tanh.": (o * c_sigz.tanh(), c_sigz),
         "h_t misses φ2: h_t = o_t ⊙ tanh(c_t).": (o * c_ok, c_ok),
         "h_t uses the old cell state c_{t-1} instead of c_t.": (o * c.tanh(), c_ok),
@@ -118,7 +122,9 @@ def gru_step(x, h, W, R, bi, bh) -> dict[str, Tensor]:
     n_ = cell.block("n")
     with torch.no_grad():
         g = cell.gates(x, HiddenState(h))
-        before = _with(GRUCell, (W, R, bi, bh), h.shape[1], reset="before").gates(x, HiddenState(h))["n"]
+        before = _with(GRUCell, (W, R, bi, bh), h.shape[1], reset="before").gates(
+            x, HiddenState(h)
+        )["n"]
         r, u = g["r"], g["u"]
         outside = torch.tanh(x @ W[n_].T + bi[n_] + r * (h @ R[n_].T) + bh[n_])
         h_nb, _ = _with(GRUCell, (W, R, bi, torch.zeros_like(bh)), h.shape[1])(x, HiddenState(h))
@@ -174,7 +180,9 @@ def simple_gru_step(x, h, W, R, bi, bh) -> dict[str, Tensor]:
     with torch.no_grad():
         a = cell.pre_activations(x, h)
         z, n = a["z"].sigmoid(), a["n"].tanh()
-        h_nb, _ = _with(SimpleGRUCell, (W, R, bi, torch.zeros_like(bh)), h.shape[1])(x, HiddenState(h))
+        h_nb, _ = _with(SimpleGRUCell, (W, R, bi, torch.zeros_like(bh)), h.shape[1])(
+            x, HiddenState(h)
+        )
     return {
         "z and 1 - z are swapped: z → 1 forgets h_{t-1} and takes the new input.": z * h
         + (1 - z) * n,

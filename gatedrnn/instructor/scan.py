@@ -34,7 +34,13 @@ _LIBRARY_CELLS = (
 _AUTOGRAD = ("torch.autograd", "torch.func", "functorch", "gatedrnn.derive", ".backward")
 _TORCH_LSTM = ("torch.nn.LSTMCell", "torch.nn.LSTM", "torch.lstm", "torch.lstm_cell", "torch._VF")
 _TORCH_GRU = ("torch.nn.GRUCell", "torch.nn.GRU", "torch.gru", "torch.gru_cell", "torch._VF")
-_TORCH_RNN = ("torch.nn.RNNCell", "torch.nn.RNN", "torch.rnn_tanh", "torch.rnn_tanh_cell", "torch._VF")
+_TORCH_RNN = (
+    "torch.nn.RNNCell",
+    "torch.nn.RNN",
+    "torch.rnn_tanh",
+    "torch.rnn_tanh_cell",
+    "torch._VF",
+)
 
 _MLP = tuple(
     f"gatedrnn.mlp.{name}"
