@@ -624,7 +624,8 @@ check("stable", stable, expected=bool((np.linalg.eigvals(J_autograd).real < 0).a
 #   [doi:10.1103/PhysRevLett.97.188104](https://doi.org/10.1103/PhysRevLett.97.188104) — the
 #   cloud and the outlier of a Dale matrix's spectrum.
 # - Song, H. F., Yang, G. R. & Wang, X.-J. (2016). Training excitatory-inhibitory recurrent
-#   neural networks for cognitive tasks. *PLoS Computational Biology* 12, e1004792.
+#   neural networks for cognitive tasks: a simple and flexible framework. *PLoS Computational
+#   Biology* 12, e1004792.
 #   [doi:10.1371/journal.pcbi.1004792](https://doi.org/10.1371/journal.pcbi.1004792) — Dale's
 #   principle kept during training with $R = |R_{\text{raw}}|\,D$.
 # - Rubin, D. B., Van Hooser, S. D. & Miller, K. D. (2015). The stabilized supralinear network:
