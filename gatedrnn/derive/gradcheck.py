@@ -129,7 +129,7 @@ def gradcheck(
 
     Prints the report (``verbose=True``) and returns it; ``report.passed`` is the verdict.
     The printed errors vary in their last digits between machines: in a notebook under nbval
-    use ``verbose=False`` and print ``report.passed``, or mark the cell ``# NBVAL_IGNORE_OUTPUT``.
+    use ``verbose=False`` and assert ``report.passed``, or tag the cell ``nbval-ignore-output``.
 
     >>> W = np.random.default_rng(0).normal(size=(3, 4))
     >>> report = gradcheck(lambda W: np.sum(np.tanh(W)), W, grads=[1 - np.tanh(W) ** 2])
