@@ -555,9 +555,10 @@ check(
 #
 # Because the loop gain inside an assembly, 0.8, is below 1: a fluctuation is amplified about
 # five-fold but then decays, so the assembly never ignites by itself, and the extra inhibition
-# the rule gave it holds its mean at $\rho_0$. In Vogels et al.'s spiking network the
-# assemblies are stronger and can ignite; there the balanced inhibition is what keeps them
-# quiet until a cue, or a release of inhibition, arrives.
+# the rule gave it holds its mean at $\rho_0$. In Vogels et al.'s spiking network a brief cue
+# to part of an assembly was enough to bring back all of it (pattern completion); there too the
+# balanced inhibition is what keeps a memory quiet until such a cue, or a release of
+# inhibition, arrives.
 # </details>
 
 # %% [markdown]
