@@ -94,6 +94,8 @@ colab.enable_widgets()  # does nothing outside Colab
 # %%
 import numpy as np
 
+from gatedrnn.practice import check  # the self-check of the "Your turn" exercises
+
 rng = np.random.default_rng(0)  # a seeded generator: the same numbers on every run
 T, B, I, H = 50, 4, 3, 8
 
@@ -151,8 +153,6 @@ print("tanh keeps the shape:", np.tanh(a).shape)
 # Replace each `...` by a tuple such as `(2, 3)` and run the cell.
 
 # %%
-from gatedrnn.practice import check
-
 shape_1 = ...
 shape_2 = ...
 shape_3 = ...
