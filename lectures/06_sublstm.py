@@ -747,6 +747,16 @@ explore.gradient_flow_explorer(kinds=("LSTM", "subLSTM"), forget_bias=1.0)
 # - S. Hochreiter & J. Schmidhuber (1997), *Long short-term memory*, Neural Computation 9,
 #   1735–1780. [doi:10.1162/neco.1997.9.8.1735](https://doi.org/10.1162/neco.1997.9.8.1735) —
 #   the LSTM.
+# - Where LSTMs were used when Costa et al. wrote: G. Melis, C. Dyer & P. Blunsom (2017), *On
+#   the state of the art of evaluation in neural language models*
+#   ([arXiv:1707.05589](https://arxiv.org/abs/1707.05589)); J. Lu, C. Xiong, D. Parikh &
+#   R. Socher (2016), *Knowing when to look: adaptive attention via a visual sentinel for image
+#   captioning* ([arXiv:1612.01887](https://arxiv.org/abs/1612.01887)); W. Chan, N. Jaitly,
+#   Q. Le & O. Vinyals (2016), *Listen, attend and spell*
+#   ([arXiv:1508.01211](https://arxiv.org/abs/1508.01211)); M.-T. Luong, H. Pham &
+#   C. D. Manning (2015), *Effective approaches to attention-based neural machine translation*
+#   ([arXiv:1508.04025](https://arxiv.org/abs/1508.04025)); Y. Wu et al. (2016), *Google's
+#   neural machine translation system* ([arXiv:1609.08144](https://arxiv.org/abs/1609.08144)).
 # - T. P. Vogels & L. F. Abbott (2009), *Gating multiple signals through detailed balance of
 #   excitation and inhibition in spiking networks*, Nature Neuroscience 12, 483–491.
 #   [doi:10.1038/nn.2276](https://doi.org/10.1038/nn.2276) — balanced inhibition as a gate.
