@@ -737,6 +737,9 @@ else:
 # - Q. V. Le, N. Jaitly & G. E. Hinton (2015), *A simple way to initialize recurrent networks of
 #   rectified linear units*. [arXiv:1504.00941](https://arxiv.org/abs/1504.00941) — the modern
 #   adding problem and sequential MNIST.
+# - M. Arjovsky, A. Shah & Y. Bengio (2016), *Unitary evolution recurrent neural networks*,
+#   ICML. [arXiv:1511.06464](https://arxiv.org/abs/1511.06464) — the adding problem in its
+#   modern form, at long T.
 # - R. Costa, Y. Assael, B. Shillingford, N. de Freitas & T. P. Vogels (2017), *Cortical
 #   microcircuits as gated-recurrent neural networks*, NeurIPS 30.
 #   [arXiv:1711.02448](https://arxiv.org/abs/1711.02448) — the published numbers of section 7.
