@@ -96,6 +96,8 @@ class Check:
         self.title = title
         self.points = points
         self.exercise = exercise
+        self.prepare: Callable[[], Any] = lambda: None
+        """Loads (and caches) what the references need; the grader calls it early."""
         self.__name__ = fn.__name__
         self.__qualname__ = fn.__qualname__
         self.__module__ = fn.__module__
@@ -247,8 +249,19 @@ def _names_used(code: Any) -> set[str]:
     return names
 
 
-def check(question: str, title: str, *, points: int, exercise: str) -> Callable[..., Check]:
-    """Register ``fn(sheet, *student_args)`` as the graded check of ``question`` ("3.1")."""
+def check(
+    question: str,
+    title: str,
+    *,
+    points: int,
+    exercise: str,
+    prepare: Callable[[], Any] | None = None,
+) -> Callable[..., Check]:
+    """Register ``fn(sheet, *student_args)`` as the graded check of ``question`` ("3.1").
+
+    ``prepare`` (optional) loads what the check's references need, cached, so that the grader
+    can load it while the student's kernel runs.
+    """
 
     def register(fn: Callable[..., None]) -> Check:
         if question in QUESTIONS:
@@ -257,6 +270,7 @@ def check(question: str, title: str, *, points: int, exercise: str) -> Callable[
         if not question.startswith(f"{number}."):
             raise ValueError(f"question {question} does not belong to {exercise}")
         obj = Check(fn, question, title, points, exercise)
+        obj.prepare = prepare or (lambda: None)
         QUESTIONS[question] = obj
         EXERCISES.setdefault(exercise, []).append(obj)
         EXERCISES[exercise].sort(key=lambda c: _order(c.question))

@@ -9,6 +9,8 @@ PyTorch's softmax, the library's own network (:mod:`gatedrnn.mlp`, forward and b
 
 from __future__ import annotations
 
+import functools
+
 import numpy as np
 import torch
 
@@ -199,6 +201,7 @@ def _loss(x, labels, W, b, V, c) -> float:
     return mlp.cross_entropy(y, labels)
 
 
+@functools.lru_cache(maxsize=1)
 def digits() -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """:func:`gatedrnn.tasks.load_digits` as columns: x_train (64, 1437), labels, x_test, labels."""
     images = load_digits()
@@ -210,7 +213,9 @@ def digits() -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     )
 
 
-@check("1.4", "training by stochastic gradient descent", points=4, exercise="ex01_mlp")
+@check(
+    "1.4", "training by stochastic gradient descent", points=4, exercise="ex01_mlp", prepare=digits
+)
 def check_training(sheet: Sheet, train) -> None:
     """``train(x, labels, m, epochs, lr, batch_size, seed) -> (W, b, V, c)`` on the digits."""
     x_train, y_train, x_test, y_test = digits()

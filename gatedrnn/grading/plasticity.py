@@ -9,6 +9,8 @@ checks that property), and the inputs of :func:`gatedrnn.plasticity.group_signal
 
 from __future__ import annotations
 
+import functools
+
 import numpy as np
 
 from .. import plasticity
@@ -53,6 +55,7 @@ def check_vogels_rule(sheet: Sheet, vogels_rule) -> None:
     )
 
 
+@functools.lru_cache(maxsize=2)
 def _inputs(seconds: float, n_groups: int, n_e: int, n_i: int, seed: int):
     """Presynaptic rates x_E (T, N_E), x_I (T, N_I) in Hz, tuned w_E, groups of E and I."""
     signals = plasticity.group_signals(seconds, n_groups=n_groups, seed=seed)  # (T, G)
@@ -64,7 +67,17 @@ def _inputs(seconds: float, n_groups: int, n_e: int, n_i: int, seed: int):
     return signals[:, group_e], signals[:, group_i], w_e, group_e, group_i
 
 
-@check("5.2", "a neuron that balances itself", points=6, exercise="ex05_inhibitory_plasticity")
+def _long_run_inputs():
+    return _inputs(10.0, 4, 80, 20, seed=73)
+
+
+@check(
+    "5.2",
+    "a neuron that balances itself",
+    points=6,
+    exercise="ex05_inhibitory_plasticity",
+    prepare=_long_run_inputs,
+)
 def check_simulate_neuron(sheet: Sheet, simulate_neuron) -> None:
     """``simulate_neuron(x_e, x_i, w_e, w_i, rho0, eta) -> (y, w_i)``: y (T,), final w_i (N_I,)."""
     # a short run: weak excitation first (y = 0, weights fall to 0), then strong (weights grow)
@@ -102,7 +115,7 @@ def check_simulate_neuron(sheet: Sheet, simulate_neuron) -> None:
     # a long run with 4 signal groups: the rate settles at ρ0 and inhibition copies excitation
     finals, correlation = [], 0.0
     for rho0 in (5.0, 10.0):
-        x_e, x_i, w_e, group_e, group_i = _inputs(10.0, 4, 80, 20, seed=73)
+        x_e, x_i, w_e, group_e, group_i = _long_run_inputs()
         out = sheet.call(simulate_neuron, x_e, x_i, w_e, np.full(20, 0.1), rho0, 1e-4)
         y, w_i = sheet.unpack(out, ("y", "w_i"), "simulate_neuron")
         if not sheet.marks:
