@@ -26,15 +26,17 @@ Two forms share the inputs and the returned :class:`PlasticityResult`:
   (x_{post} - \alpha)`; post spike: :math:`w \mathrel{+}= \eta \, x_j`; traces jump by 1 and decay
   with :math:`\tau_{STDP} = 20` ms; :math:`\alpha = 2 \rho_0 \tau_{STDP}`).
 
-==================  ==========================================================================
-module              holds
-==================  ==========================================================================
-:mod:`.inputs`      the inputs shared by both forms: sizes, group signals, tuned E weights
-:mod:`.result`      :class:`PlasticityResult`, what a run records
-:mod:`.rate`        Vogels' rule and the rate neuron (:func:`simulate_rate`)
-:mod:`.spiking`     the integrate-and-fire neuron and the trace rule (:func:`simulate_spiking`)
-:mod:`.plots`       the five plots and :func:`plot_summary`
-==================  ==========================================================================
+========================  ==========================================================================
+module                    holds
+========================  ==========================================================================
+:mod:`.inputs`            the inputs shared by both forms: sizes, group signals, tuned E weights
+:mod:`.result`            :class:`PlasticityResult`, what a run records
+:mod:`.rate`              Vogels' rule and the rate neuron (:func:`simulate_rate`)
+:mod:`.spiking`           the integrate-and-fire neuron, the trace rule (:func:`simulate_spiking`)
+:mod:`.plots`             the five plots and :func:`plot_summary`
+:mod:`.assemblies`        Vogels et al.'s recurrent E/I network: balance, hidden assemblies, recall
+:mod:`.receptive_fields`  a receptive field retuned: excitation moves, inhibition follows
+========================  ==========================================================================
 
 Example::
 
