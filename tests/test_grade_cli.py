@@ -162,3 +162,20 @@ def test_an_answer_that_kills_the_kernel_while_checked_costs_its_own_question(tm
     graded = grade.grade_notebook(path, timeout=60)
     assert {q.question: q.earned for q in graded.questions} == {"3.1": 5, "3.2": 5, "3.3": 0}
     assert "killed the kernel while being checked" in graded.questions[2].table()
+
+
+def test_the_grader_warns_when_the_paired_script_says_something_else(tmp_path):
+    import os
+
+    notebook = tmp_path / "ex03_lstm.ipynb"
+    script = tmp_path / "ex03_lstm.py"
+    notebook.write_bytes(SOLUTION.read_bytes())
+    script.write_bytes(SOLUTION.with_suffix(".py").read_bytes())
+    assert grade.paired_warning(notebook) == ""
+    script.write_text(
+        script.read_text().replace("c_t = f * c_prev + i * z", "c_t = c_prev + i * z")
+    )
+    os.utime(notebook, (1, 1))  # the script is the newer file
+    warning = grade.paired_warning(notebook)
+    assert "the paired ex03_lstm.py holds other code than ex03_lstm.ipynb and is newer" in warning
+    assert "graded ex03_lstm.ipynb as it is" in warning
