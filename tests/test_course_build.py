@@ -285,3 +285,33 @@ def test_a_release_leaves_out_the_answers(tmp_path, capsys):
     leaks = release.release_leaks(ROOT, out)
     assert leaks and "ex03_lstm 3.1" in leaks[0]
     assert course.main(["release", str(out), "--root", str(ROOT)]) == 2  # not into a full folder
+
+
+def test_in_a_release_the_checks_work_without_the_instructors_mistakes(tmp_path):
+    """The copy's check cell keeps the property it cannot mark, labelled; its grader gives none
+    for it (grade with the instructor's repository)."""
+    import json
+    import subprocess
+    import sys
+
+    from test_grading_checks import SOLUTIONS
+
+    out = tmp_path / "course"
+    release.release(ROOT, out)
+    script = (
+        SOLUTIONS["ex05_inhibitory_plasticity"]
+        + "import json\nfrom gatedrnn import grading\nfrom gatedrnn.grading import _probes\n"
+        + "check = grading.question('5.2')\nlive = check.run(simulate_neuron)\n"
+        + "probe = json.loads(check.probe(globals()))\nreplayed = check.replay(probe['records'])\n"
+        + "print(json.dumps([_probes.instructor_module() is None, grading.__file__, "
+        + "live.earned, replayed.earned, live.table()]))\n"
+    )
+    env = {"PYTHONPATH": str(out), "PATH": "/usr/bin:/bin"}
+    done = subprocess.run(  # in tmp_path: the repository itself must not be importable
+        [sys.executable, "-c", script], env=env, cwd=tmp_path, capture_output=True, text=True
+    )
+    assert done.returncode == 0, done.stderr
+    missing, where, live, replayed, table = json.loads(done.stdout.splitlines()[-1])
+    assert missing and where.startswith(str(out))
+    assert (live, replayed) == (6, 4), table
+    assert "marked by your course's grader" in table

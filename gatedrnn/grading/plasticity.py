@@ -98,8 +98,17 @@ def check_simulate_neuron(sheet: Sheet, simulate_neuron) -> None:
     )
     module = instructor_module()
     description = "y and w_i equal the reference loop on a short run"
-    if module is None:  # a student release: the course's grader marks this property
-        sheet.items.append(Item(description + " (marked by the course's grader)", 2, 2))
+    if module is None and sheet.mode == "live":  # a student release's check cell
+        sheet.items.append(Item(description + " (marked by your course's grader)", 2, 2))
+    elif module is None:  # a student release's own grader cannot mark it: no points
+        sheet.items.append(
+            Item(
+                description,
+                2,
+                0,
+                "this copy of the course cannot mark it; your course's grader does",
+            )
+        )
     elif sheet.marks:
         y_ref, w_ref = module.simulate_neuron(*args)
         sheet.close(

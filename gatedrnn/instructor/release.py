@@ -1,9 +1,9 @@
 """A student copy of the course for a class graded for credit: no solutions, no readable answers.
 
-``python -m gatedrnn.instructor.course release OUT/`` writes the repository's tracked files to a
-new folder, leaving out :data:`RELEASE_LEFT_OUT`, and refuses the copy when its grading code
-(``gatedrnn/grading``, ``gatedrnn/instructor``) still holds a line of an answer that computes
-something, compared as Python tokens.
+``python -m gatedrnn.instructor.course release OUT/`` writes the files of the repository's
+working tree that git does not ignore to a new folder, leaving out :data:`RELEASE_LEFT_OUT`,
+and refuses the copy when its grading code (``gatedrnn/grading``, ``gatedrnn/instructor``)
+still holds a line of an answer that computes something, compared as Python tokens.
 """
 
 from __future__ import annotations
@@ -26,7 +26,11 @@ plausible mistakes behind the checks' diagnoses."""
 def _tracked(root: Path) -> list[str]:
     try:
         out = subprocess.run(
-            ["git", "ls-files", "-z"], cwd=root, capture_output=True, check=True, text=True
+            ["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"],
+            cwd=root,
+            capture_output=True,
+            check=True,
+            text=True,
         ).stdout
     except (OSError, subprocess.CalledProcessError):
         raise CourseError(
