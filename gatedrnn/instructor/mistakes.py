@@ -4,8 +4,8 @@ The graded checks (:mod:`gatedrnn.grading`) compare a student's values with refe
 the library and PyTorch; when a value is wrong, they compare it with the values listed here, so
 that feedback can name the mistake ("the forget gate is missing") without showing the answer.
 These functions hold the exercises' answers in readable form, so they live with the
-instructor's tools: ``python -m gatedrnn.instructor.course release`` leaves this module out of a
-student copy, and the checks there fall back to their general hints.
+instructor's tools: ``python -m gatedrnn.instructor.course release OUT`` leaves this module out
+of a student copy, and the checks there fall back to their general hints.
 
 Gated cells read their gate blocks through the library cells (``cell.pre_activations``,
 ``cell.block(name)``), where the fused order is defined once.
