@@ -76,6 +76,8 @@ def encode(value: Any, _depth: int = 0, _budget: list[int] | None = None) -> Any
         if not all(isinstance(k, str) for k in value):
             return {"other": "a dict with keys that are not strings"}
         return {"dict": [[k, encode(v, _depth + 1, budget)] for k, v in value.items()]}
+    if isinstance(value, Opaque):
+        return {"other": value.kind}
     return {"other": f"a {type(value).__name__}"}
 
 
