@@ -669,3 +669,20 @@ def test_a_later_question_is_graded_with_the_course_version_of_an_earlier_answer
     assert report.passed, report.table()
     assert "Graded with the course's own lstm_step" in report.table()
     assert scope["lstm_step"].__module__ == "exercise"  # the student's own is back in place
+
+
+def test_a_check_cell_says_at_once_when_an_answer_calls_what_it_should_write():
+    flagged = (
+        "import torch\n\n"
+        "def lstm_step(x_t, h_prev, c_prev, weight_ih, weight_hh, bias_ih, bias_hh):\n"
+        "    cell = torch.nn.LSTMCell(weight_ih.shape[1], h_prev.shape[1]).double()\n"
+        "    return cell(x_t, (h_prev, c_prev))\n"
+    )
+    scope = namespace(flagged)
+    scope["In"] = ["", "import numpy as np", flagged]  # IPython's history of the cells run
+    report = run("3.1", scope)
+    assert report.earned == 0
+    assert "uses torch.nn.LSTMCell (the cell run as In [2], line 4)" in report.table()
+    honest = namespace(SOLUTIONS["ex03_lstm"])
+    honest["In"] = ["", SOLUTIONS["ex03_lstm"]]
+    assert run("3.1", honest).passed

@@ -81,12 +81,14 @@ class Finding:
     question: str
     answer: str
     name: str
-    cell: int  # 1-based, counting code cells
+    cell: int  # 1-based, counting code cells (or IPython's In[n] in a running notebook)
     line: int
+    place: str = "code cell {cell}"
 
     def reason(self) -> str:
+        where = self.place.format(cell=self.cell)
         return (
-            f"{self.answer} uses {self.name} (code cell {self.cell}, line {self.line}): that is "
+            f"{self.answer} uses {self.name} ({where}, line {self.line}): that is "
             f"the course's own version of what question {self.question} asks you to write, so "
             "this question earns no points. Write it with the operations the exercise names."
         )
@@ -162,9 +164,12 @@ def _denied(full: str, prefixes: Sequence[str]) -> bool:
     return any(full == p or full.startswith(p + ".") for p in prefixes if not p.startswith("."))
 
 
-def scan(sources: Sequence[str], answers: dict[str, Sequence[str]]) -> dict[str, Finding]:
+def scan(
+    sources: Sequence[str], answers: dict[str, Sequence[str]], *, place: str = "code cell {cell}"
+) -> dict[str, Finding]:
     """For each question in ``answers`` (question -> the names its answer defines), the first
-    denied name its answer uses, if any. ``sources`` are the notebook's code cells."""
+    denied name its answer uses, if any. ``sources`` are the notebook's code cells; ``place``
+    says where cell number ``{cell}`` is."""
     trees = [_parse(s) for s in sources]
     aliases = _Aliases(t for t in trees if t is not None)
     definitions: dict[str, tuple[int, ast.AST]] = {}  # the last top-level definition wins
@@ -198,8 +203,9 @@ def scan(sources: Sequence[str], answers: dict[str, Sequence[str]]) -> dict[str,
                     if full and not _denied(full, prefixes):
                         full = None
                 if full:
+                    line = getattr(sub, "lineno", 0)
                     findings[question] = Finding(
-                        question, names[0], full.lstrip("."), cell, getattr(sub, "lineno", 0)
+                        question, names[0], full.lstrip("."), cell, line, place
                     )
                     break
                 if (
