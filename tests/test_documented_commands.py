@@ -200,10 +200,14 @@ def run_as_written(command: Command, clone: Path, allowed=(0,)) -> subprocess.Co
     return done
 
 
+def notebook_files(words: list[str]) -> list[str]:
+    return [w for w in words if w.endswith((".py", ".ipynb", ".md"))]
+
+
 def jupytext_sync(command: Command, clone: Path) -> None:
     """jupytext --sync <file>: runs in the clone (named without a file: the tool is there)."""
     words = words_of(command)
-    if not [w for w in words[1:] if not w.startswith("-")]:
+    if not notebook_files(words):
         done = run(command, [words[0], "--help"], clone)
         assert done.returncode == 0, explain(done, "0 for --help")
         return
@@ -214,7 +218,7 @@ def nbconvert(command: Command, clone: Path) -> None:
     """jupyter nbconvert ... <notebook>: runs in the clone; with --execute, no cell fails.
     Named without a notebook: the tool is there."""
     words = words_of(command)
-    if not any(w.endswith(".ipynb") for w in words):
+    if not notebook_files(words):
         done = run(command, [*words[:2], "--help"], clone)
         assert done.returncode == 0, explain(done, "0 for --help")
         return
@@ -356,8 +360,7 @@ def cost(command: Command) -> list:
     rule = rule_for(command)
     cheap = rule in CHEAP or rule is jupyter_lab
     if rule in (python_module, jupytext_sync, nbconvert):  # a mention of the tool: --help
-        named = [w for w in command.words[1:] if not w.startswith("-")]
-        cheap = len(named) == (0 if rule is jupytext_sync else 1)
+        cheap = not notebook_files(command.words)
     if rule is python_module:
         cheap = is_mention(command)
     if rule is python_module and command.words[2] == "gatedrnn.colab":
