@@ -7,8 +7,9 @@ fallbacks, as when the stored notebook outputs were made, so that nbval compares
 on any machine; the data tests that need downloads turn this off for themselves. Kernels inherit
 the environment.
 
-Tests marked ``slow`` install into fresh virtual environments (Binder's order, the wheel,
-ipywidgets 7.7) and take minutes: they run only with ``--slow`` (as ``.ci/run`` does).
+Tests marked ``slow`` take minutes in all: the installs into fresh virtual environments
+(Binder's order, the wheel, ipywidgets 7.7) and the documented commands that start a kernel or
+a build. They run only with ``--slow`` (as ``.ci/run`` does).
 """
 
 import os
