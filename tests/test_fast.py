@@ -38,7 +38,10 @@ CELLS = {
     "simple-gru": (lambda I, H: G.SimpleGRUCell(I, H), "fused SimpleGRU"),
     "simple-gru-relu": (lambda I, H: G.SimpleGRUCell(I, H, phi="relu"), "fused SimpleGRU"),
     "gru": (lambda I, H: G.GRUCell(I, H), "fused GRUAfter, compiled loop"),
-    "gru-reset-before": (lambda I, H: G.GRUCell(I, H, reset="before"), "fused GRUBefore"),
+    "gru-reset-before": (
+        lambda I, H: G.GRUCell(I, H, reset="before"),
+        "fused GRUBefore, compiled loop",
+    ),
     "rate-tanh": (lambda I, H: G.RateCell(I, H, tau=4.0), "fused Rate"),
     "rate-relu-dale": (lambda I, H: G.RateCell(I, H, tau=3.0, phi="relu", dale=0.8), "fused Rate"),
     "rate-ssn": (

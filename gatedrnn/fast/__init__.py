@@ -12,13 +12,14 @@ other ``LSTMCell`` options (φ1, φ2, peephole, coupled)  fused sequence (:mod:`
                                                         loop unless a φ is the power law
 ``SubLSTMCell`` (also ``fixed_forget``)                 fused sequence (:mod:`.sublstm`), compiled
                                                         loop
-``SimpleGRUCell``, ``GRUCell(reset="before")``          fused sequence (:mod:`.gru`)
+``GRUCell(reset="before")``                             fused sequence (:mod:`.gru`), compiled loop
+``SimpleGRUCell``                                       fused sequence (:mod:`.gru`)
 ``RateCell`` (rate, voltage; tanh, relu, ssn; Dale)     fused sequence (:mod:`.rate`)
 ======================================================  =========================================
 
 A fused sequence is one autograd function per layer: the input projection hoisted out of the
 loop, the loop written into preallocated buffers, and a hand-derived BPTT (:mod:`.sequence`).
-The subLSTM, the LSTM variants and the GRU run their whole loop in C (``loops.c``, each
+The subLSTM, the LSTM variants and both GRUs run their whole loop in C (``loops.c``, each
 cell's pointwise work in ``steps.c``), their batch rows shared among torch's threads
 (:mod:`.runtime`), split the same way at every call. They are compiled at first
 use by :mod:`.compiled`; without a C compiler the same equations run as torch operations. On

@@ -63,6 +63,8 @@ SIGNATURES = {  # function: argument types (pointers are data_ptr() integers or 
     "lstm_backward_sequence": [_pointer] * 11 + [_int] * 3 + [_long] * 3 + [_int],
     "gru_forward_sequence": [_pointer] * 6 + [_long] * 3 + [_int] * 2,
     "gru_backward_sequence": [_pointer] * 9 + [_long] * 3 + [_int],
+    "gru_before_forward_sequence": [_pointer] * 6 + [_long] * 3 + [_int] * 2,
+    "gru_before_backward_sequence": [_pointer] * 8 + [_long] * 3 + [_int],
 }
 
 
@@ -73,6 +75,8 @@ RETURNS_INT = {  # 0, or -1: no memory
     "lstm_backward_sequence",
     "gru_forward_sequence",
     "gru_backward_sequence",
+    "gru_before_forward_sequence",
+    "gru_before_backward_sequence",
 }
 
 

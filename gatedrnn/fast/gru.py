@@ -1,7 +1,8 @@
 """The GRUs over a whole sequence (simple, reset after R, reset before R), with hand-derived BPTT.
 
-(On a GPU, ``GRUCell(reset="after")`` runs on ``torch.nn.GRU``'s kernel instead. The reset-after
-GRU's steps are compiled, see :class:`GRUAfterKernel`.)
+(On a GPU, ``GRUCell(reset="after")`` runs on ``torch.nn.GRU``'s kernel instead. Both GRUs with a
+reset gate run their loops in C where they are compiled, see :class:`GRUAfterKernel` and
+:class:`GRUBeforeKernel`.)
 
 simple-GRU (notes eq. 14–15), blocks (z, n):
 
@@ -245,7 +246,15 @@ class GRUAfterKernel(Kernel):
 
 
 class GRUBeforeKernel(Kernel):
-    """``GRUCell(reset="before")``: two products per step, ``R_{ru} h`` then ``R_n (r ⊙ h)``."""
+    """``GRUCell(reset="before")``: two products per step, ``R_{ru} h`` then ``R_n (r ⊙ h)``.
+
+    Where the compiled loops are available (:mod:`.compiled`) the whole loop runs in C
+    (``loops.c``: ``gru_before_forward_sequence``, ``gru_before_backward_sequence``), the work
+    shared among torch's threads; otherwise in the torch operations below. Both write the same
+    buffers.
+    """
+
+    has_compiled_loop = True
 
     def parameters(self, cell) -> list[Tensor]:
         return [cell.weight_ih, cell.weight_hh, cell.bias_ih, cell.bias_hh]
@@ -253,11 +262,17 @@ class GRUBeforeKernel(Kernel):
     def forward(self, x, state, params):
         (h0,) = state
         W, R, b_ih, b_hh = params
-        A = project(x, W, b_ih + b_hh)  # (T, B, 3H): W x_t + b, then r, u, n
+        loops = compiled.loops(x.dtype, x.device)
+        A = project(x, W, None if loops is not None else b_ih + b_hh)  # (T, B, 3H): W x_t (+ b)
         T, B, GH = A.shape
         H = GH // 3
         Y = A.new_empty(T, B, H)  # h_t
         RH = A.new_empty(T, B, H)  # r ⊙ h_{t-1}
+        if loops is not None:  # the loop adds b, then turns A into r, u, n
+            tensors = (A, Y, RH, R, b_ih + b_hh, h0)
+            forward = loops.gru_before_forward_sequence
+            runtime.run(forward, "GRU forward", B, H, 3, *tensors, T, B, H, self.zero_state)
+            return (Y, Y[-1].clone()), (A, Y, RH)
         r_s, u_s, n_s = (g.unbind(0) for g in A.view(T, B, 3, H).unbind(2))
         ru_s = A[:, :, : 2 * H].unbind(0)
         R_ru_T = transposed(R[: 2 * H])  # (H, 2H)
@@ -281,6 +296,40 @@ class GRUBeforeKernel(Kernel):
         (h0,) = state
         W, R = params[:2]
         A, Y, RH = saved
+        T, B, GH = A.shape
+        H = GH // 3
+        loops = compiled.loops(A.dtype, A.device)
+        if loops is not None:
+            dA, carry = self._bptt_loop(loops, A, Y, R, h0, grads)
+        else:
+            dA, carry = self._bptt_torch(A, Y, R, h0, grads)
+        dK_n = dA[:, :, 2 * H :]
+        dA_ru_0, R_ru = dA[0, :, : 2 * H], R[: 2 * H]
+
+        n_x, n_h0, n_W, n_R, n_bih, n_bhh = needs
+        dx, dW, db = input_grads((n_x, n_W, n_bih or n_bhh), dA, x, W)
+        db_ih, db_hh = split_bias_grad(db, n_bih, n_bhh)
+        dh0 = torch.addmm(carry, dA_ru_0, R_ru) if n_h0 else None
+        dR = None
+        if n_R:
+            dR = torch.empty_like(R)
+            dR[: 2 * H] = recurrent_grad(dA[:, :, : 2 * H], None if self.zero_state else h0, Y)
+            dR[2 * H :] = dK_n.reshape(T * B, H).T @ RH.reshape(T * B, H)  # Σ da_nᵀ (r ⊙ h)
+        return [dx, dh0, dW, dR, db_ih, db_hh]
+
+    def _bptt_loop(self, loops, A, Y, R, h0, grads):
+        """The same as :meth:`_bptt_torch`, the whole loop in C (``loops.c``)."""
+        dY, dh_T = grads
+        T, B, GH = A.shape
+        dA = torch.empty_like(A)  # [da_r, da_u, da_n]
+        carry = A.new_zeros(B, GH // 3)  # what reaches h_{t-1} outside R_{r,u}
+        tensors = (A, Y, R, h0, dY, dh_T, carry, dA)
+        backward = loops.gru_before_backward_sequence
+        runtime.run(backward, "GRU backward", B, GH // 3, 3, *tensors, T, B, GH // 3)
+        return dA, carry
+
+    def _bptt_torch(self, A, Y, R, h0, grads):
+        """``dA`` (T, B, 3H) = [da_r, da_u, da_n] and what reaches h_{-1} outside R_{r,u}."""
         dY, dh_T = grads
         T, B, GH = A.shape
         H = GH // 3
@@ -313,17 +362,7 @@ class GRUBeforeKernel(Kernel):
                 dA_r_s[t].mul_(drh)  # da_r = d(r ⊙ h) ⊙ h_{t-1} ⊙ σ'(r)
                 gate_path = dh * u_s[t] if t == 0 else torch.addcmul(dY_s[t - 1], dh, u_s[t])
                 carry = gate_path.addcmul_(drh, r_s[t])
-
-        n_x, n_h0, n_W, n_R, n_bih, n_bhh = needs
-        dx, dW, db = input_grads((n_x, n_W, n_bih or n_bhh), dA, x, W)
-        db_ih, db_hh = split_bias_grad(db, n_bih, n_bhh)
-        dh0 = torch.addmm(carry, dA_ru_s[0], R_ru) if n_h0 else None
-        dR = None
-        if n_R:
-            dR = torch.empty_like(R)
-            dR[: 2 * H] = recurrent_grad(dA[:, :, : 2 * H], None if self.zero_state else h0, Y)
-            dR[2 * H :] = dK_n.reshape(T * B, H).T @ RH.reshape(T * B, H)  # Σ da_nᵀ (r ⊙ h)
-        return [dx, dh0, dW, dR, db_ih, db_hh]
+        return dA, carry
 
 
 @serves(GRUCell)

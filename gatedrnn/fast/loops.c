@@ -1,6 +1,7 @@
 /*
  * The whole loop over time of the subLSTM (also fix-subLSTM), the LSTM variants (named phi1,
- * phi2, peepholes, coupled gates) and the GRU (reset after R), forward and backward, in C.
+ * phi2, peepholes, coupled gates) and the GRU (reset after R, or before), forward and backward,
+ * in C.
  *
  * Driven from Python, a step costs a torch call for the product R h_{t-1} and a call into steps.c
  * for the rest. Here the loop runs in C, and the threads of torch's own OpenMP team share out
@@ -100,10 +101,11 @@ typedef struct {
     int threads;            /* how many share out the batch rows */
     void (*part)(void *job, int k); /* the loop, run by thread k of the team */
     /* the cell: a subLSTM (f_fixed for the fix-subLSTM), an LSTM variant, or a GRU */
-    enum { SUBLSTM, LSTM, GRU } cell;
+    enum { SUBLSTM, LSTM, GRU, GRU_BEFORE } cell;
     int phi1, phi2, coupled;
     const real *f_fixed, *w_ci, *w_cf, *w_co;
-    real *Gn;           /* GRU: g_n = R_n h_{t-1} + b_hn (T, B, H) */
+    real *Gn;           /* GRU: g_n = R_n h_{t-1} + b_hn (T, B, H); reset before: r h_{t-1} */
+    real *drh;          /* GRU, reset before, backward: d(r h_{t-1}) (B, H) */
     long ld_da, K_da;   /* backward: the row stride of dA, and how many of its columns meet R */
 } job;
 
@@ -192,9 +194,42 @@ static void forward_part(void *p, int k)
 }
 
 /* Run the forward loop of *j (its buffers and cell set). It allocates nothing: always 0. */
+/*
+ * GRU (reset before R) forward, by thread k, for its rows b0 … b1-1: a_{r,u} += h_{t-1} R_{r,u}^T,
+ * the bias, the gates r, u and r ⊙ h_{t-1} (into Gn); then a_n += (r ⊙ h_{t-1}) R_n^T, n and h.
+ */
+static void gru_before_forward_part(void *p, int k)
+{
+    job *j = p;
+    const long T = j->T, B = j->B, H = j->H, GH = 3 * H;
+    long b0, b1;
+    rows_of(j, k, &b0, &b1);
+    const long rows = b1 - b0;
+    for (long t = 0; t < T; t++) {
+        const real *h_prev = t ? j->Y + (t - 1) * B * H : j->h0;
+        real *a_t = j->A + t * B * GH, *rh_t = j->Gn + t * B * H;
+        const int product = t > 0 || !j->skip_first_product;
+        if (product) /* a_{r,u} += h_{t-1} R_{r,u}^T */
+            matmul(rows, 2 * H, H, h_prev + b0 * H, H, j->R, H, 1, 1, a_t + b0 * GH, GH);
+        for (long b = b0; b < b1; b++) {
+            real *a = a_t + b * GH;
+            for (long g = 0; g < GH; g++) /* + b */
+                a[g] += j->bias[g];
+            gru_before_gates(a, a + H, h_prev + b * H, rh_t + b * H, H);
+        }
+        if (product) /* a_n += (r ⊙ h_{t-1}) R_n^T */
+            matmul(rows, H, H, rh_t + b0 * H, H, j->R + 2 * H * H, H, 1, 1,
+                   a_t + b0 * GH + 2 * H, GH);
+        for (long b = b0; b < b1; b++) {
+            real *a = a_t + b * GH;
+            gru_before_output(a + H, a + 2 * H, h_prev + b * H, j->Y + (t * B + b) * H, H);
+        }
+    }
+}
+
 static int forward(job *j, int threads)
 {
-    j->part = forward_part;
+    j->part = j->cell == GRU_BEFORE ? gru_before_forward_part : forward_part;
     run(j, threads);
     return 0;
 }
@@ -246,14 +281,58 @@ static void backward_part(void *p, int k)
 }
 
 /* Run the backward loop of *j (its buffers and cell set): 0, or -1 when memory runs out. */
+/*
+ * GRU (reset before R) backward, by thread k, for its rows b0 … b1-1. dA = (da_r, da_u, da_n).
+ * dh_t = dY_t (+ dL/dh_T) + da_{r,u,t+1} R_{r,u} + carry; d(rh) = da_n R_n; the carry is what
+ * reaches h_{t-1} outside R_{r,u}: dh_t u + d(rh) r.
+ */
+static void gru_before_backward_part(void *p, int k)
+{
+    job *j = p;
+    const long T = j->T, B = j->B, H = j->H, GH = 3 * H;
+    long b0, b1;
+    rows_of(j, k, &b0, &b1);
+    const long rows = b1 - b0;
+    real *dh = j->work; /* dh_t (B, H) */
+    for (long t = T - 1; t >= 0; t--) {
+        for (long b = b0; b < b1; b++) { /* dh_t = dY_t (+ dL/dh_T at the end) */
+            const real *dy = j->dY + (t * B + b) * H, *dh_T = j->dh_T + b * H;
+            real *d = dh + b * H;
+            for (long u = 0; u < H; u++)
+                d[u] = t == T - 1 ? dy[u] + dh_T[u] : dy[u];
+        }
+        if (t < T - 1) /* dh_t += da_{r,u,t+1} R_{r,u} */
+            matmul(rows, H, 2 * H, j->dA + ((t + 1) * B + b0) * GH, GH, j->R, H, 0, 1,
+                   dh + b0 * H, H);
+        const real *h_prev = t ? j->Y + (t - 1) * B * H : j->h0;
+        for (long b = b0; b < b1; b++) {
+            const real *g = j->A + (t * B + b) * GH;
+            real *da = j->dA + (t * B + b) * GH;
+            gru_before_backward_first(g + H, g + 2 * H, h_prev + b * H, dh + b * H,
+                                      j->dc + b * H, da + H, da + 2 * H, H);
+        }
+        /* d(rh) = da_n R_n */
+        matmul(rows, H, H, j->dA + (t * B + b0) * GH + 2 * H, GH, j->R + 2 * H * H, H, 0, 0,
+               j->drh + b0 * H, H);
+        for (long b = b0; b < b1; b++) {
+            const real *g = j->A + (t * B + b) * GH;
+            real *da = j->dA + (t * B + b) * GH;
+            gru_before_backward_second(g, g + H, h_prev + b * H, dh + b * H, j->drh + b * H,
+                                       j->dc + b * H, da, H);
+        }
+    }
+}
+
 static int backward(job *j, int threads)
 {
-    j->part = backward_part;
+    j->part = j->cell == GRU_BEFORE ? gru_before_backward_part : backward_part;
     if (!j->ld_da) /* a memory cell: all of dA meets R */
         j->ld_da = j->K_da = j->G * j->H;
-    j->work = malloc(sizeof(real) * (j->B + 2 * (threads > 1 ? threads : 1)) * j->H);
+    const long scratch = j->B + 2 * (threads > 1 ? threads : 1); /* dh_t, 2 values per unit each */
+    j->work = malloc(sizeof(real) * (scratch + j->B) * j->H);
     if (!j->work)
         return -1;
+    j->drh = j->work + scratch * j->H; /* GRU, reset before: d(r h_{t-1}) (B, H) */
     run(j, threads);
     free(j->work);
     return 0;
@@ -366,5 +445,37 @@ int gru_backward_sequence(const real *A, const real *Y, const real *Gn, const re
     job j = {.A = (real *)A, .Y = (real *)Y, .Gn = (real *)Gn, .R = R, .h0 = h0, .dY = dY,
              .dh_T = dh_T, .dc = carry, .dA = D, .cell = GRU, .T = T, .B = B, .H = H, .G = 3,
              .ld_da = 4 * H, .K_da = 3 * H};
+    return backward(&j, threads);
+}
+
+/*
+ * GRU (reset before R, Cho et al. 2014) forward over a sequence. Gate blocks (r, u, n).
+ *   in:  A = W x_t for every t;  R (3H, H);  bias (3H) = b_ih + b_hh;  h0
+ *   out: A <- the gates r, u, n;  Y = h_t and RH = r_t h_{t-1} for every t
+ * Returns 0 (a forward loop allocates nothing; the return is the backward's interface).
+ */
+int gru_before_forward_sequence(real *A, real *Y, real *RH, const real *R, const real *bias,
+                                const real *h0, long T, long B, long H, int skip_first_product,
+                                int threads)
+{
+    job j = {.A = A, .Y = Y, .Gn = RH, .R = R, .bias = bias, .h0 = h0, .cell = GRU_BEFORE,
+             .T = T, .B = B, .H = H, .G = 3, .skip_first_product = skip_first_product};
+    return forward(&j, threads);
+}
+
+/*
+ * GRU (reset before R) backward through a sequence (BPTT).
+ *   in:  A the gates, Y from the forward;  R;  h0;  dY (T, B, H) = dL/dh_t from above;
+ *        dh_T (B, H) = dL/dh_{T-1} through the final state;  carry (B, H) = 0
+ *   out: dA (T, B, 3H) = da_r, da_u, da_n for every t;  carry <- what reaches h_{-1} outside
+ *        R_{r,u} (dh_0 u_0 + d(rh)_0 r_0)
+ * Returns 0, or -1 when memory runs out.
+ */
+int gru_before_backward_sequence(const real *A, const real *Y, const real *R, const real *h0,
+                                 const real *dY, const real *dh_T, real *carry, real *dA, long T,
+                                 long B, long H, int threads)
+{
+    job j = {.A = (real *)A, .Y = (real *)Y, .R = R, .h0 = h0, .dY = dY, .dh_T = dh_T,
+             .dc = carry, .dA = dA, .cell = GRU_BEFORE, .T = T, .B = B, .H = H, .G = 3};
     return backward(&j, threads);
 }

@@ -2,8 +2,8 @@
  * The pointwise work of one time step of the subLSTM, the LSTM variants and the GRU, forward and
  * backward.
  *
- * The subLSTM, the LSTM variants and the GRU (reset after R) run their whole loop over time in
- * C (loops.c), on the functions below for a range of hidden units of one batch element. The
+ * The subLSTM, the LSTM variants and the GRU (reset after R, or before) run their whole loop over
+ * time in C (loops.c), on the functions below for the hidden units of one batch element. The
  * Python kernels keep the same equations written with torch operations, used when this file
  * cannot be compiled, and the tests hold the two equal.
  *
@@ -217,6 +217,65 @@ static inline void gru_backward_units(const real *restrict r, const real *restri
         da_r[k] = dn * g_n[k] * sigmoid_prime(r[k]);
         da_u[k] = dh_t * (h_prev[k] - n[k]) * sigmoid_prime(u[k]);
         carry[k] = dh_t * u[k];
+    }
+}
+
+/*
+ * GRU (reset before R, Cho et al. 2014), forward through step t, in two parts around the product
+ * R_n (r ⊙ h_{t-1}):
+ *
+ *   gates:   r = sigma(a_r), u = sigma(a_u), rh = r h_{t-1}
+ *   output:  n = tanh(a_n), h = n + u (h_{t-1} - n)
+ */
+static inline void gru_before_gates(real *restrict r, real *restrict u,
+                                    const real *restrict h_prev, real *restrict rh, long count)
+{
+    for (long k = 0; k < count; k++) {
+        r[k] = sigmoid(r[k]);
+        u[k] = sigmoid(u[k]);
+        rh[k] = r[k] * h_prev[k];
+    }
+}
+
+static inline void gru_before_output(const real *restrict u, real *restrict n,
+                                     const real *restrict h_prev, real *restrict h, long count)
+{
+    for (long k = 0; k < count; k++) {
+        n[k] = tanh_real(n[k]);
+        h[k] = n[k] + u[k] * (h_prev[k] - n[k]);
+    }
+}
+
+/*
+ * GRU (reset before R), backward through step t, in two parts around the product
+ * d(rh) = da_n R_n. With dh_t = dh + carry (carry: what reaches h_t from step t+1 outside R_ru):
+ *
+ *   first:   da_u = dh_t (h_{t-1} - n) sigma'(u),   da_n = dh_t (1 - u) (1 - n^2),
+ *            dh <- dh_t
+ *   second:  da_r = d(rh) h_{t-1} sigma'(r),   carry <- dh_t u + d(rh) r
+ */
+static inline void gru_before_backward_first(const real *restrict u, const real *restrict n,
+                                             const real *restrict h_prev, real *restrict dh,
+                                             const real *restrict carry, real *restrict da_u,
+                                             real *restrict da_n, long count)
+{
+    for (long k = 0; k < count; k++) {
+        const real dh_t = dh[k] + carry[k];
+        da_u[k] = dh_t * (h_prev[k] - n[k]) * sigmoid_prime(u[k]);
+        da_n[k] = dh_t * (1 - u[k]) * (1 - n[k] * n[k]);
+        dh[k] = dh_t;
+    }
+}
+
+static inline void gru_before_backward_second(const real *restrict r, const real *restrict u,
+                                              const real *restrict h_prev,
+                                              const real *restrict dh, const real *restrict drh,
+                                              real *restrict carry, real *restrict da_r,
+                                              long count)
+{
+    for (long k = 0; k < count; k++) {
+        da_r[k] = drh[k] * h_prev[k] * sigmoid_prime(r[k]);
+        carry[k] = dh[k] * u[k] + drh[k] * r[k];
     }
 }
 
