@@ -234,6 +234,18 @@ static int forward(job *j, int threads)
     return 0;
 }
 
+/* dh_t = dY_t (+ dL/dh_T at the last step) for the rows b0 … b1-1: what reaches h_t from above */
+static void start_dh(const job *j, long t, long b0, long b1, real *dh)
+{
+    const long B = j->B, H = j->H;
+    for (long b = b0; b < b1; b++) {
+        const real *dy = j->dY + (t * B + b) * H, *dh_T = j->dh_T + b * H;
+        real *d = dh + b * H;
+        for (long u = 0; u < H; u++)
+            d[u] = t == j->T - 1 ? dy[u] + dh_T[u] : dy[u];
+    }
+}
+
 /* Backward, by thread k, for its rows b0 … b1-1; dh (B, H) is shared, each thread its rows. */
 static void backward_part(void *p, int k)
 {
@@ -245,12 +257,7 @@ static void backward_part(void *p, int k)
     real *dh = j->work;                       /* dh_t (B, H) */
     real *scratch = j->work + B * H + 2 * H * k; /* 2 values per hidden unit, per thread */
     for (long t = T - 1; t >= 0; t--) {
-        for (long b = b0; b < b1; b++) { /* dh_t = dY_t (+ dL/dh_T at the end) */
-            const real *dy = j->dY + (t * B + b) * H, *dh_T = j->dh_T + b * H;
-            real *d = dh + b * H;
-            for (long u = 0; u < H; u++)
-                d[u] = t == T - 1 ? dy[u] + dh_T[u] : dy[u];
-        }
+        start_dh(j, t, b0, b1, dh);
         if (t < T - 1) /* dh_t += R^T da_{t+1}, that is da_{t+1} R */
             matmul(rows, H, j->K_da, j->dA + ((t + 1) * B + b0) * j->ld_da, j->ld_da, j->R, H, 0,
                    1, dh + b0 * H, H);
@@ -295,12 +302,7 @@ static void gru_before_backward_part(void *p, int k)
     const long rows = b1 - b0;
     real *dh = j->work; /* dh_t (B, H) */
     for (long t = T - 1; t >= 0; t--) {
-        for (long b = b0; b < b1; b++) { /* dh_t = dY_t (+ dL/dh_T at the end) */
-            const real *dy = j->dY + (t * B + b) * H, *dh_T = j->dh_T + b * H;
-            real *d = dh + b * H;
-            for (long u = 0; u < H; u++)
-                d[u] = t == T - 1 ? dy[u] + dh_T[u] : dy[u];
-        }
+        start_dh(j, t, b0, b1, dh);
         if (t < T - 1) /* dh_t += da_{r,u,t+1} R_{r,u} */
             matmul(rows, H, 2 * H, j->dA + ((t + 1) * B + b0) * GH, GH, j->R, H, 0, 1,
                    dh + b0 * H, H);
@@ -329,10 +331,11 @@ static int backward(job *j, int threads)
     if (!j->ld_da) /* a memory cell: all of dA meets R */
         j->ld_da = j->K_da = j->G * j->H;
     const long scratch = j->B + 2 * (threads > 1 ? threads : 1); /* dh_t, 2 values per unit each */
-    j->work = malloc(sizeof(real) * (scratch + j->B) * j->H);
+    const long drh = j->cell == GRU_BEFORE ? j->B : 0; /* d(r h_{t-1}) (B, H) */
+    j->work = malloc(sizeof(real) * (scratch + drh) * j->H);
     if (!j->work)
         return -1;
-    j->drh = j->work + scratch * j->H; /* GRU, reset before: d(r h_{t-1}) (B, H) */
+    j->drh = j->work + scratch * j->H;
     run(j, threads);
     free(j->work);
     return 0;
