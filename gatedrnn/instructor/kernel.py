@@ -112,6 +112,7 @@ class Kernel:
         from jupyter_core.utils import run_sync
 
         run_sync(self.client.km.restart_kernel)(now=True)
+        _drop_stale_messages(self.client.kc)
         run_sync(self.client.kc.wait_for_ready)(timeout=120)
         self._prepare()
 
@@ -170,6 +171,27 @@ def run_cells(
     """:meth:`Kernel.run` in a fresh :class:`Kernel`."""
     with Kernel(cwd, timeout, setup=setup, setup_timeout=setup_timeout) as kernel:
         return kernel.run(sources, replay)
+
+
+def _drop_stale_messages(kc) -> None:
+    """Drop what the old kernel left on the client's channels before a new kernel answers.
+
+    A kernel broken by the student's code may have sent anything, replays of one message
+    included, which the client's session refuses ("Duplicate Signature"); none of it concerns
+    the new kernel.
+    """
+    from queue import Empty
+
+    from jupyter_core.utils import run_sync
+
+    for channel in (kc.shell_channel, kc.iopub_channel):
+        for _ in range(10_000):  # a bound, in case a channel never runs dry
+            try:
+                run_sync(channel.get_msg)(timeout=0.05)
+            except Empty:
+                break
+            except ValueError:  # unreadable or replayed: dropped all the same
+                continue
 
 
 def _execute(client, source: str, limit: float) -> CellRun:
